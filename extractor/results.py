@@ -88,6 +88,9 @@ class ReportResult(_Model):
     extractors: dict[str, str] = Field(default_factory=dict)
     flags: list[Flag] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
+    # Row key ("applications.new") → span of the row, label included: grounding checks that a
+    # value lies near its row, and the review page shows the whole row.
+    rows: dict[str, tuple[int, int]] = Field(default_factory=dict)
     text: str = ""  # the normalised text every evidence span points into
     timings: dict[str, float] = Field(default_factory=dict)
 

@@ -31,7 +31,6 @@ def read(text: str) -> Extraction:
     fmt = detect_format(text, active.start, active.end, year and year.value) if active else (
         "2019" if year and year.value <= 2020 else "2021")  # type: ignore[operator]
     ex.template = fmt
-    ex.is_report = bool(year) or bool(sections.keys() & {"active", "applications", "review"})
 
     for fid, found in (("meta.agency", agency), ("meta.year", year),
                        ("meta.published", published)):
@@ -57,6 +56,16 @@ def read(text: str) -> Extraction:
         ex.flags.append(Flag(
             rule="missing", severity="error", kind="source", fields=table.field_ids(),
             message=f"section {table.title} was not found in the report; its fields are null"))
+    # A report has a title with its year or prints numbers in its tables; an empty form (the
+    # official template) or some other document has neither.
+    ex.is_report = year is not None or any(
+        ev.cell == "number" for fid, ev in ex.evidence.items() if not fid.startswith("meta."))
+    if agency is None or year is None:
+        ex.flags.append(Flag(
+            rule="missing", severity="warning", kind="extraction",
+            fields=[f for f, v in (("meta.agency", agency), ("meta.year", year)) if v is None],
+            message="the title (<agency> <year>年政府信息公开工作年度报告) was not recognised "
+                    "near the top of the report"))
     ex.complete()
     return ex
 

@@ -1,0 +1,124 @@
+"""The `extractor` command: a thin layer over the library (pipeline, export, render)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import export, pipeline, render
+from .exceptions import ExtractorError
+from .extractors import MODES, get_extractor
+from .results import result_json_schema
+from .schema import json_schema
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn 政府信息公开工作年度报告 into checked, traceable data.")
+out = Console()
+err = Console(stderr=True)
+
+
+def _fail(msg: str) -> None:
+    err.print(f"[red]error:[/red] {msg}")
+    raise typer.Exit(2)
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="report files or folders")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="results JSONL")] = Path(
+        "results.jsonl"),
+    mode: Annotated[str, typer.Option(help=f"one of {', '.join(MODES)}")] = "template",
+    quiet: Annotated[bool, typer.Option("-q", "--quiet")] = False,
+) -> None:
+    """Extract every field of each report, verify it, write one JSON line per report."""
+    try:
+        extractor = get_extractor(mode)
+    except ValueError as exc:
+        _fail(str(exc))
+    files = list(pipeline.iter_inputs(paths))
+    if not files:
+        _fail("no input files found (supported: " + ", ".join(sorted(pipeline.SUPPORTED)) + ")")
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, disable=quiet) as progress:
+        task = progress.add_task("extracting", total=len(files))
+        results = pipeline.extract_paths(files, extractor,
+                                         on_result=lambda _r: progress.advance(task))
+    with output.open("w", encoding="utf-8") as f:
+        export.write_jsonl(results, f)
+    if not quiet:
+        render.summary(results, out)
+        out.print(f"results written to {output}")
+    if any(r.status == "error" for r in results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(results: Annotated[Path, typer.Argument(help="results JSONL")]) -> None:
+    """Re-run the rules on stored results and print the flags."""
+    try:
+        rows = [pipeline.recheck(r) for r in export.read_jsonl(results)]
+    except ExtractorError as exc:
+        _fail(str(exc))
+    pipeline.apply_batch_rules(rows)
+    for r in rows:
+        render.flags(r, out)
+    render.summary(rows, out)
+
+
+@app.command()
+def show(
+    report: Annotated[Path, typer.Argument(help="a report file, or a results JSONL")],
+    match: Annotated[str | None, typer.Option(help="in a JSONL: only sources containing this")
+                     ] = None,
+) -> None:
+    """Show the fields of a report section by section, with their flags."""
+    if report.suffix == ".jsonl":
+        try:
+            rows = [r for r in export.read_jsonl(report) if not match or match in r.source.path]
+        except ExtractorError as exc:
+            _fail(str(exc))
+    else:
+        rows = [pipeline.extract_file(report)]
+    for r in rows:
+        render.report(r, out)
+
+
+@app.command("export")
+def export_cmd(
+    results: Annotated[Path, typer.Argument(help="results JSONL")],
+    format: Annotated[str, typer.Option("--format", help="csv or jsonl (flat)")] = "csv",
+    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+) -> None:
+    """One row per report, one column per field id."""
+    writers = {"csv": export.write_csv, "jsonl": export.write_flat_jsonl}
+    if format not in writers:
+        _fail(f"unknown format {format!r}; choose csv or jsonl")
+    try:
+        rows = list(export.read_jsonl(results))
+    except ExtractorError as exc:
+        _fail(str(exc))
+    if output is None:
+        writers[format](rows, sys.stdout)
+    else:
+        with output.open("w", encoding="utf-8", newline="") as f:
+            writers[format](rows, f)
+        err.print(f"{len(rows)} reports written to {output}")
+
+
+@app.command()
+def schema(
+    folder: Annotated[Path, typer.Argument(help="where to write the JSON Schemas")] = Path(
+        "schema"),
+) -> None:
+    """Write the JSON Schemas of a result line and of a report."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, sch in (("result", result_json_schema()), ("report", json_schema())):
+        (folder / f"{name}.schema.json").write_text(
+            json.dumps(sch, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    err.print(f"schemas written to {folder}/")
