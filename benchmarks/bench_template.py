@@ -49,7 +49,8 @@ def main() -> None:
         extract_file(f)
     _, peak = tracemalloc.get_traced_memory()
     print(f"peak Python heap while extracting all once: {peak / 2**20:.1f} MiB")
-    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process: {rss:.0f} MiB")
 
 
 if __name__ == "__main__":

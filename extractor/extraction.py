@@ -20,7 +20,8 @@ class Extraction:
     # Row spans by row key ("applications.new", "review.review", "meta"), for grounding: a
     # value must lie near its row's label.
     rows: dict[str, tuple[int, int]] = field(default_factory=dict)
-    is_report: bool = True  # False: no title, no section, no table label was found
+    is_report: bool = True  # False: neither a titled report nor tables with numbers
+    not_report_why: str = ""
 
     def set(self, fid: str, value: Any, evidence: Evidence | None, by: str) -> None:
         self.fields[fid] = value

@@ -59,8 +59,7 @@ def extract_file(path: str | Path, extractor: Extractor | None = None) -> Report
         if not ex.is_report:
             return ReportResult(source=source, status="error", error=ErrorInfo(
                 reason="not_a_report",
-                message=(f"{path}: no title, section heading or table of a 政府信息公开工作年度报告 "
-                         "was found; check that this file is an annual report")))
+                message=f"{path}: not an annual report: {ex.not_report_why}"))
         result = build_result(source, ex, nt)
         result.timings = {"read": t1 - t0, "extract": t2 - t1,
                           "verify": time.perf_counter() - t2}

@@ -236,8 +236,8 @@ APPLICATIONS = Table(
             group=_U),
         Row("not_processed.complaint", "1.信访举报投诉类申请", (r"信访举报",), group=_N),
         Row("not_processed.duplicate", "2.重复申请", (r"重复申请",), group=_N),
-        Row("not_processed.publication", "3.要求提供公开出版物", (r"要求提供公开出版物", r"公开出版物"),
-            group=_N),
+        Row("not_processed.publication", "3.要求提供公开出版物",
+            (r"要求提供公开出版物", r"公开出版物"), group=_N),
         Row("not_processed.excessive", "4.无正当理由大量反复申请", (r"无正当理由大量", r"大量反复"),
             group=_N),
         Row("not_processed.confirmation", "5.要求行政机关确认或重新出具已获取信息",
@@ -354,9 +354,10 @@ def table_of(table_id: str) -> Table:
 
 # --- label matching ------------------------------------------------------------------------
 
-# Numbering before a label: `1.`, `1、`, `(三)`, `（3）`, `三、`. It must be bracketed or followed by
-# a dot, so a cell value just before the label is never taken for numbering.
-NUMBERING = r"(?:[(（]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|[一二三四五六七八九十\d]{1,2}\s*[.、．])"
+# Numbering before a label: `1.`, `1、`, `(三)`, `（3）`, `三、`. It must be bracketed or
+# followed by a dot, so a cell value just before the label is never taken for numbering.
+_NUM = r"[一二三四五六七八九十\d]{1,2}"
+NUMBERING = rf"(?:[(（]\s*{_NUM}\s*[)）]|{_NUM}\s*[.、．])"
 
 
 def spaced(text: str) -> str:

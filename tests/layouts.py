@@ -47,7 +47,8 @@ def report(rows: Mapping[str, list[int]], style: str = "tab", review: list[int] 
            year: int = 2023, agency: str = "某某市某某局", fees: str = "0") -> str:
     sep = "\n" if style == "lines" else ("\t" if style != "space" else " ")
     lines = [f"{agency}{year}年政府信息公开工作年度报告", "一、总体情况", "本年度工作情况。",
-             "二、主动公开政府信息情况", "第二十条第(一)项", "信息内容\t本年制发件数\t本年废止件数\t现行有效件数"]
+             "二、主动公开政府信息情况", "第二十条第(一)项",
+             "信息内容\t本年制发件数\t本年废止件数\t现行有效件数"]
     for r in tpl.ACTIVE.rows:
         n = len(tpl.ACTIVE.row_columns(r)) or 1
         vals = [fees] if r.id == "fees" else ["0"] * n

@@ -11,12 +11,12 @@ from extractor.pipeline import extract_file
 CASES = load_cases()
 
 
-def _ids(case):  # noqa: ANN001, ANN202
+def _ids(case):
     return case.id
 
 
 @pytest.fixture(params=CASES, ids=_ids)
-def case_and_result(request):  # noqa: ANN001, ANN201
+def case_and_result(request):
     case = request.param
     if not case.input.exists():
         pytest.skip(f"{case.input} not present (../shared beside the clone)")
@@ -27,14 +27,14 @@ def test_there_are_cases() -> None:
     assert len(CASES) >= 8
 
 
-def test_every_field_right(case_and_result) -> None:  # noqa: ANN001
+def test_every_field_right(case_and_result) -> None:
     case, result = case_and_result
     assert result.status in ("ok", "partial"), result.error
     wrong = compare(case, result)
     assert wrong == [], "\n".join(f"{m.field}: gold {m.gold!r} got {m.got!r}" for m in wrong)
 
 
-def test_source_errors_flagged_and_nothing_else(case_and_result) -> None:  # noqa: ANN001
+def test_source_errors_flagged_and_nothing_else(case_and_result) -> None:
     case, result = case_and_result
     errors = [f for f in result.flags if f.severity == "error"]
     expected = {(e["rule"], frozenset(e["fields"])) for e in case.source_errors}

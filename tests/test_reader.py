@@ -11,7 +11,7 @@ from tests.layouts import app_rows, consistent_rows, report
 NEW = [80, 1, 0, 0, 0, 0]
 
 
-def _row(ex, row_id: str) -> list[int]:  # noqa: ANN001
+def _row(ex, row_id: str) -> list[int]:
     return [ex.fields[f] for f in tpl.APPLICATIONS.row_field_ids(tpl.APPLICATIONS.row(row_id))]
 
 
@@ -117,7 +117,8 @@ def test_single_row_other_processing_goes_to_other_other() -> None:
 def test_2019_form_of_table_2() -> None:
     text = report(app_rows({}), "tab")
     start, end = text.index("第二十条第(一)项"), text.index("三、收到和处理")
-    old = ("第二十条第(一)项\n信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n规章\t0\t0\t0\n"
+    old = ("第二十条第(一)项\n信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n"
+           "规章\t0\t0\t0\n"
            "规范性文件\t2\t2\t40\n第二十条第(五)项\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n"
            "行政许可\t120\t-3\t5000\n其他对外管理服务事项\t10\t+2\t300\n第二十条第(六)项\n"
            "行政处罚\t80\t0\t1200\n行政强制\t5\t0\t20\n第二十条第(八)项\n行政事业性收费\t3\t-1\n"

@@ -60,6 +60,11 @@ def read(text: str) -> Extraction:
     # official template) or some other document has neither.
     ex.is_report = year is not None or any(
         ev.cell == "number" for fid, ev in ex.evidence.items() if not fid.startswith("meta."))
+    if not ex.is_report:
+        ex.not_report_why = (
+            "it has the template's headings but no title with a year and no numbers in its "
+            "tables: an empty report form?" if sections else
+            "no title, section heading or table of a 政府信息公开工作年度报告 was found")
     if agency is None or year is None:
         ex.flags.append(Flag(
             rule="missing", severity="warning", kind="extraction",

@@ -16,7 +16,9 @@ TITLE_RE = re.compile(
 )
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "O": 0, "○": 0}
 _DATE_NUM = r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
-_DATE_CN = r"(?P<cy>[〇零○O一二三四五六七八九]{4})\s*年\s*(?P<cm>[一二三四五六七八九十]{1,3})\s*月\s*(?P<cd>[一二三四五六七八九十]{1,3})\s*日"
+_CN = "[一二三四五六七八九十]{1,3}"
+_DATE_CN = (rf"(?P<cy>[〇零○O一二三四五六七八九]{{4}})\s*年\s*(?P<cm>{_CN})\s*月"
+            rf"\s*(?P<cd>{_CN})\s*日")
 # A date alone on its line (possibly bracketed): the report's own date, not a date in prose.
 DATE_LINE_RE = re.compile(rf"(?m)^[ \t(（]*(?:{_DATE_NUM}|{_DATE_CN})[ \t)）]*$")
 

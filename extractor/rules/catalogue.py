@@ -45,7 +45,8 @@ def _r3(_fmt: tpl.Format) -> Iterator[Check]:
 def _r4(_fmt: tpl.Format) -> Iterator[Check]:
     for row in tpl.REVIEW.rows:
         parts = [f"{row.id}.{c.id}" for c in tpl.REVIEW.columns if c.id != "total"]
-        yield sum_check(f"{row.id}.total", parts, f"{row.label}: 总计 = 维持 + 纠正 + 其他 + 尚未审结")
+        yield sum_check(f"{row.id}.total", parts,
+                        f"{row.label}: 总计 = 维持 + 纠正 + 其他 + 尚未审结")
 
 
 def _r7(_fmt: tpl.Format) -> Iterator[Check]:
