@@ -22,6 +22,9 @@ from .results import ErrorInfo, Evidence, Flag, ReportResult, SourceInfo
 from .rules import check_batch, verify
 
 SUPPORTED = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".shtml", ".pdf", ".docx"}
+# An annual report's text runs to tens of thousands of characters; far beyond this the file is
+# something else, and reading it would only cost time.
+MAX_TEXT_CHARS = 2_000_000
 # Flags an extractor raises about its own reading; `recheck` keeps them and recomputes the rest.
 EXTRACTOR_RULES = {"ambiguous", "missing", "unit", "extra_values"}
 
@@ -51,6 +54,11 @@ def extract_file(path: str | Path, extractor: Extractor | None = None) -> Report
         return error_result(path, exc.reason, str(exc))
     source = SourceInfo(path=str(path), sha256=doc.sha256, format=doc.format,
                         encoding=doc.encoding, bytes=Path(path).stat().st_size)
+    if len(doc.text) > MAX_TEXT_CHARS:
+        return ReportResult(source=source, status="error", error=ErrorInfo(
+            reason="too_large",
+            message=(f"{path}: its text runs to {len(doc.text):,} characters, far more than an "
+                     f"annual report (limit {MAX_TEXT_CHARS:,}); is this the right file?")))
     try:
         t1 = time.perf_counter()
         nt = normalise(doc.text)
