@@ -71,7 +71,7 @@ def test_a_crash_inside_an_extractor_is_one_error_record(tmp_path: Path) -> None
     class Broken:
         name = "broken"
 
-        def extract(self, text: str):  # noqa: ANN201
+        def extract(self, text: str):
             raise ZeroDivisionError("boom")
 
     p = tmp_path / "a.txt"

@@ -14,7 +14,7 @@ from tests.layouts import app_rows, report
 REVIEW = [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 5]  # 行政复议 total printed 0: 10+1 ≠ 0
 
 
-def _text(**kw) -> str:  # noqa: ANN003
+def _text(**kw) -> str:
     rows = app_rows({"new": [5, 0, 0, 0, 0, 0], "granted": [5, 0, 0, 0, 0, 0],
                      "total": [5, 0, 0, 0, 0, 0]})
     return report(rows, "tab", **kw)
@@ -113,8 +113,8 @@ def test_rule_8_across_years_of_one_agency() -> None:
 
 
 def test_recheck_clears_a_flag_once_the_value_is_corrected() -> None:
-    from extractor.pipeline import build_result
     from extractor.normalise import normalise
+    from extractor.pipeline import build_result
 
     text = _text(review=REVIEW)
     nt = normalise(text)
