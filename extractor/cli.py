@@ -49,8 +49,12 @@ def extract(
         task = progress.add_task("extracting", total=len(files))
         results = pipeline.extract_paths(files, extractor,
                                          on_result=lambda _r: progress.advance(task))
-    with output.open("w", encoding="utf-8") as f:
-        export.write_jsonl(results, f)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("w", encoding="utf-8") as f:
+            export.write_jsonl(results, f)
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror}")
     if not quiet:
         render.summary(results, out)
         out.print(f"results written to {output}")
@@ -105,9 +109,14 @@ def export_cmd(
         _fail(str(exc))
     if output is None:
         writers[format](rows, sys.stdout)
-    else:
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
         with output.open("w", encoding="utf-8", newline="") as f:
             writers[format](rows, f)
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror}")
+    else:
         err.print(f"{len(rows)} reports written to {output}")
 
 

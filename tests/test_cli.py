@@ -61,3 +61,15 @@ def test_committed_json_schemas_are_current() -> None:
     for name, current in (("result", result_json_schema()), ("report", json_schema())):
         committed = json.loads((ROOT / "schema" / f"{name}.schema.json").read_text("utf-8"))
         assert committed == current, f"run `extractor schema` to refresh schema/{name}"
+
+
+@needs_shared
+def test_extract_creates_the_output_folder_and_reports_unwritable_output(tmp_path: Path) -> None:
+    seed = str(SHARED / "seeds" / "003_0aa8d14253b31198.txt")
+    out = tmp_path / "new" / "dir" / "r.jsonl"
+    assert runner.invoke(app, ["extract", seed, "-o", str(out), "-q"]).exit_code == 0
+    assert out.exists()
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    res = runner.invoke(app, ["extract", seed, "-o", str(blocker / "r.jsonl"), "-q"])
+    assert res.exit_code == 2 and "cannot write" in res.output
