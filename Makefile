@@ -14,7 +14,16 @@ $(VENV)/.ready: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-setup: $(VENV)/.ready
+# The review page's end-to-end tests drive Debian's chromium (Playwright cannot download its
+# own browser here); CI runs as root on a clean Debian machine.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "install chromium for the browser tests"; exit 1; }
+	$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium
+
+setup: $(VENV)/.ready $(CHROMIUM)
 
 demo: setup
 	$(BIN)/extractor extract $(SHARED)/seeds $(SHARED)/reports/*.pdf -o $(OUT)/results.jsonl

@@ -131,3 +131,23 @@ def schema(
         (folder / f"{name}.schema.json").write_text(
             json.dumps(sch, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     err.print(f"schemas written to {folder}/")
+
+
+@app.command()
+def review(
+    results: Annotated[Path | None, typer.Argument(
+        help="results JSONL to import (or a .sqlite store to open)")] = None,
+    db: Annotated[Path, typer.Option(help="the review store (SQLite)")] = Path("review.sqlite"),
+    host: Annotated[str, typer.Option(help="address to bind; keep it local")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="0 picks a free port")] = 8765,
+) -> None:
+    """Review flagged fields in a local web app; decisions are kept in the store."""
+    from .review.serve import STORE_SUFFIXES, import_into, serve
+
+    if results is not None and results.suffix in STORE_SUFFIXES:
+        db, results = results, None
+    try:
+        out.print(import_into(db, results))
+    except ExtractorError as exc:
+        _fail(str(exc))
+    serve(db, host, port, out.print)
