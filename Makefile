@@ -15,13 +15,14 @@ $(VENV)/.ready: pyproject.toml
 	touch $@
 
 # The review page's end-to-end tests drive Debian's chromium (Playwright cannot download its
-# own browser here); CI runs as root on a clean Debian machine.
+# own browser here), with CJK fonts so its screenshots are legible; CI runs as root on a clean
+# Debian machine.
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 $(CHROMIUM):
 	@command -v apt-get >/dev/null || { echo "install chromium for the browser tests"; exit 1; }
-	$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium
+	$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium fonts-noto-cjk
 
 setup: $(VENV)/.ready $(CHROMIUM)
 

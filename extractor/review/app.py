@@ -81,7 +81,7 @@ def create_app(db_path: str | Path, *, fixtures_root: str | Path | None = None,
     app.add_url_rule("/export/results.jsonl", view_func=export_jsonl)
     app.add_url_rule("/export/results.csv", view_func=export_csv)
     app.add_url_rule("/export/case/<int:report_id>", view_func=save_case, methods=["POST"])
-    app.jinja_env.globals.update(label=_label, show=_show, FILTERS=FILTERS)
+    app.jinja_env.globals.update(label=_label, show=_show, when=_when, FILTERS=FILTERS)
     return app
 
 
@@ -97,6 +97,11 @@ def _label(fid: str) -> str:
         return tpl.spec(fid).label
     except KeyError:
         return ""
+
+
+def _when(at: str) -> str:
+    """Stored ISO UTC → "2024-01-31 09:05:00 UTC" for people."""
+    return at.replace("T", " ").removesuffix("+00:00") + " UTC"
 
 
 def _show(value: Any) -> str:
@@ -212,7 +217,7 @@ def _next_url(flag_id: int, before: list[int], f: dict[str, str]) -> str:
     nxt = nxt or next((i for i in now if i != flag_id), None)
     if nxt is None:
         return url_for("queue", **_query(f))
-    return url_for("flag_page", flag_id=nxt, **_query(f)) + "#evidence"
+    return url_for("flag_page", flag_id=nxt, **_query(f))
 
 
 def decisions() -> str:

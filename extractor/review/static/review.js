@@ -46,14 +46,15 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     const page = document.body.dataset.page;
+    // Scroll the text pane only (not the window), so the flag and its form stay in view.
     const ev = document.getElementById("evidence");
-    if (ev) ev.scrollIntoView({ block: "center" });
+    const pane = document.getElementById("text");
+    if (ev && pane) pane.scrollTop = Math.max(0, ev.offsetTop - pane.clientHeight / 2);
     const field = document.getElementById("field");
     if (field) {
       field.addEventListener("change", () => {
         const url = new URL(window.location.href);
         url.searchParams.set("field", field.value);
-        url.hash = "evidence";
         window.location.href = url.toString();
       });
     }
