@@ -142,12 +142,15 @@ def review(
     port: Annotated[int, typer.Option(help="0 picks a free port")] = 8765,
 ) -> None:
     """Review flagged fields in a local web app; decisions are kept in the store."""
+    from functools import partial
+
     from .review.serve import STORE_SUFFIXES, import_into, serve
 
+    say = partial(out.print, soft_wrap=True)  # the address must stay one copyable line
     if results is not None and results.suffix in STORE_SUFFIXES:
         db, results = results, None
     try:
-        out.print(import_into(db, results))
+        say(import_into(db, results))
     except ExtractorError as exc:
         _fail(str(exc))
-    serve(db, host, port, out.print)
+    serve(db, host, port, say)

@@ -320,3 +320,23 @@ def test_fixture_folder_must_stay_inside_the_root(client: FlaskClient, db: Path,
         f"{prefix}folder": folder}, follow_redirects=True)
     assert "Not saved" in resp.get_data(as_text=True)
     assert not list(tmp_path.parent.glob("**/x.json"))
+
+
+def test_review_command_imports_then_serves(results_file: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from extractor.cli import app as cli
+    from extractor.review import serve as serve_mod
+
+    served: list[tuple[Path, str, int]] = []
+    monkeypatch.setattr(serve_mod, "serve", lambda db, host, port, say: served.append(
+        (db, host, port)))
+    db = tmp_path / "r.sqlite"
+    first = CliRunner().invoke(cli, ["review", str(results_file), "--db", str(db), "--port", "0"])
+    assert first.exit_code == 0, first.output
+    assert "8 new" in first.output and "flags: 6 open" in first.output
+    # the store alone reopens it; the default host stays on loopback
+    again = CliRunner().invoke(cli, ["review", str(db)])
+    assert again.exit_code == 0 and "8 reports" in again.output
+    assert served == [(db, "127.0.0.1", 0), (db, "127.0.0.1", 8765)]

@@ -243,6 +243,8 @@ class Store:
             if report.version != base_version or flag.status == "cleared":
                 raise Conflict(flag, report, self.decisions(report.id,
                                                             since_version=base_version))
+            if action == "correct" and not field:
+                raise ValueError("choose the field to correct")
             if field is not None and field not in flag.flag.fields:
                 raise ValueError(f"{field} is not one of this flag's fields")
             result = self.result(report.id)
