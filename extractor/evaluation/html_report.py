@@ -25,7 +25,8 @@ th,td{border:1px solid #d8dee4;padding:3px 7px;text-align:left;vertical-align:to
 th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
 code,.src{font-family:ui-monospace,"Noto Sans Mono CJK SC",monospace;font-size:12px}
 .src{white-space:pre-wrap;word-break:break-all;max-width:560px;display:block}
-mark{background:#ffd33d;padding:0 1px}.ok{color:#1a7f37}.fail{color:#cf222e;font-weight:600}
+mark{background:#ffd33d;padding:0 1px}.blank{font-size:10px;font-style:italic}
+.ok{color:#1a7f37}.fail{color:#cf222e;font-weight:600}
 .note{color:#57606a;font-size:12.5px;max-width:900px}svg text{font-size:12px;fill:#1d2329}
 """
 
@@ -125,8 +126,29 @@ def _source(entry: Mapping[str, Any]) -> str:
     if not src:
         return '<span class="note">no evidence</span>'
     line, (a, b) = src["line"], src["at"]
-    return (f'<span class="src">{_e(line[:a])}<mark>{_e(line[a:b]) or "&#8203;"}</mark>'
-            f"{_e(line[b:])}</span>")
+    marked = _e(line[a:b]) or '<span class="blank">blank cell</span>'  # read as 0
+    return f'<span class="src">{_e(line[:a])}<mark>{marked}</mark>{_e(line[b:])}</span>'
+
+
+
+def _row(entry: Mapping[str, Any]) -> str:
+    if "row_gold" not in entry:
+        return ""
+
+    def cells(xs: Sequence[Any]) -> str:
+        return " ".join("·" if x is None else str(x) for x in xs)
+
+    return (f'<span class="note">label: {_e(cells(entry["row_gold"]))}<br>'
+            f'read:&nbsp; {_e(cells(entry["row_got"]))}</span>')
+
+
+def _h2(anchor: str, text: str) -> str:
+    return f'<h2 id="{anchor}">{_e(text)}</h2>'
+
+
+NAV = (("sections", "sections"), ("layouts", "layouts"), ("injected", "injected errors"),
+       ("worst", "worst fields"), ("silent", "silent errors"), ("missed", "missed flags"),
+       ("alarms", "false alarms"))
 
 
 def _label(fid: str) -> str:
@@ -147,19 +169,21 @@ def render(report: Mapping[str, Any]) -> str:
         + (f"; {gen['n']} generated, seed {gen['seed']}" if gen else "")
         + f"), {o.get('fields', 0)} fields scored · {_e(report.get('created', ''))}"
         f" · {report.get('seconds', 0)} s</div>")
+    parts.append('<div class="meta">' + " · ".join(
+        f'<a href="#{a}">{_e(t)}</a>' for a, t in NAV) + "</div>")
     parts.append(_cards(o))
     checks = report.get("thresholds", [])
     if checks:
         rows = [[_e(c["scope"]), f"<code>{_e(c['threshold'])}</code>", _num(c["limit"]),
                  _num(c["value"]), '<span class="ok">pass</span>' if c["ok"]
                  else '<span class="fail">FAIL</span>'] for c in checks]
-        parts.append("<h2>Thresholds</h2>" + table(["scope", "threshold", "limit", "value",
-                                                     ""], rows, numeric=(2, 3)))
+        parts.append(_h2("thresholds", "Thresholds") + table(
+            ["scope", "threshold", "limit", "value", ""], rows, numeric=(2, 3)))
 
-    parts.append("<h2>Accuracy by section</h2>")
+    parts.append(_h2("sections", "Accuracy by section"))
     parts.append(bars([(k, m["accuracy"], f"{_pct(m['accuracy'], 2)}  ({m['fields']} fields, "
                         f"{m['silent_errors']} silent)") for k, m in report["sections"].items()]))
-    parts.append("<h2>Accuracy by layout</h2>")
+    parts.append(_h2("layouts", "Accuracy by layout"))
     parts.append(bars([(k, m["accuracy"], f"{_pct(m['accuracy'], 2)}  exact "
                         f"{_pct(m.get('exact_rate'), 0)}, {m['silent_errors']} silent")
                        for k, m in report["layouts"].items()]))
@@ -175,14 +199,14 @@ def render(report: Mapping[str, Any]) -> str:
                  f'{m.get("caught_flags", 0)} / {m.get("expected_flags", 0)}',
                  _pct(m.get("flag_recall"), 0), str(m.get("silent_errors", 0))]
                 for k, m in inj.items()]
-        parts.append("<h2>By injected error</h2>" + table(
+        parts.append(_h2("injected", "By injected error") + table(
             ["error", "reports", "accuracy", "flags caught", "recall", "silent"], rows,
             numeric=range(1, 6)))
 
     worst = sorted(((f, m) for f, m in report["fields"].items()
                     if m["accuracy"] is not None and m["accuracy"] < 1),
                    key=lambda x: (x[1]["accuracy"], x[0]))[:WORST]
-    parts.append(f"<h2>Worst fields ({len(worst)} shown)</h2>")
+    parts.append(_h2("worst", f"Worst fields ({len(worst)} shown)"))
     if worst:
         parts.append(bars([(f, m["accuracy"], f"{_pct(m['accuracy'], 1)}  w{m['wrong']} "
                             f"m{m['missing']} s{m['spurious']} silent {m['silent_errors']}")
@@ -191,13 +215,14 @@ def render(report: Mapping[str, Any]) -> str:
         parts.append('<p class="ok">Every field right in every report.</p>')
 
     silent = report.get("silent_errors", [])
-    parts.append(f"<h2>Silent errors ({len(silent)})</h2>")
+    parts.append(_h2("silent", f"Silent errors ({len(silent)})"))
     if silent:
         rows = [[f"<code>{_e(s['case'])}</code><br><span class=\"note\">{_e(s['layout'])}"
                  "</span>", f"<code>{_e(s['field'])}</code><br><span class=\"note\">"
-                 f"{_e(_label(s['field']))}</span>", _e(s["gold"]), _e(s["got"]), _source(s)]
-                for s in silent[:MAX_ROWS]]
-        parts.append(table(["report", "field", "gold", "got", "source line (value marked)"],
+                 f"{_e(_label(s['field']))}</span>", _e(s["gold"]), _e(s["got"]),
+                 _source(s) + _row(s)] for s in silent[:MAX_ROWS]]
+        parts.append(table(["report", "field", "gold", "got",
+                            "source line (value marked) · the row, label and read"],
                            rows, numeric=(2, 3)))
         if len(silent) > MAX_ROWS:
             parts.append(f'<p class="note">… {len(silent) - MAX_ROWS} more in report.json</p>')
@@ -205,14 +230,14 @@ def render(report: Mapping[str, Any]) -> str:
         parts.append('<p class="ok">None: every wrong value carries a flag.</p>')
 
     missed = [(r["id"], r["layout"], m) for r in report["reports"] for m in r["missed_flags"]]
-    parts.append(f"<h2>Expected flags not raised ({len(missed)})</h2>")
+    parts.append(_h2("missed", f"Expected flags not raised ({len(missed)})"))
     if missed:
         rows = [[f"<code>{_e(i)}</code>", _e(layout), _e(m["rule"]), _e(m["origin"]),
                  f'<span class="note">{_e(m["note"])}</span>'] for i, layout, m in
                 missed[:MAX_ROWS]]
         parts.append(table(["report", "layout", "rule", "origin", "note"], rows))
     alarms = [(r["id"], r["layout"], a) for r in report["reports"] for a in r["false_alarms"]]
-    parts.append(f"<h2>False alarms ({len(alarms)})</h2>")
+    parts.append(_h2("alarms", f"False alarms ({len(alarms)})"))
     if alarms:
         rows = [[f"<code>{_e(i)}</code>", _e(layout), _e(a["rule"]),
                  f'<span class="note">{_e(a["message"])}</span>'] for i, layout, a in
@@ -220,7 +245,7 @@ def render(report: Mapping[str, Any]) -> str:
         parts.append(table(["report", "layout", "rule", "message"], rows))
     failed = [r for r in report["reports"] if r["status"] == "error"]
     if failed:
-        parts.append(f"<h2>Reports that failed ({len(failed)})</h2>")
+        parts.append(_h2("failed", f"Reports that failed ({len(failed)})"))
         parts.append(table(["report", "layout", "error"], [
             [f"<code>{_e(r['id'])}</code>", _e(r["layout"]), _e(r["error"])]
             for r in failed[:MAX_ROWS]]))

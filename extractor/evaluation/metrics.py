@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from .. import schema
 from .. import template as tpl
-from ..fixtures import Case, load_case
+from ..fixtures import Case, Mismatch, load_case
 from ..results import Flag, ReportResult
 
 Status = Literal["correct", "wrong", "missing", "spurious"]
@@ -164,14 +164,13 @@ def _grounded(fid: str, result: ReportResult) -> bool:
     return bool(ev.text) and ev.text in result.text
 
 
-def _status(gold: Any, got: Any, grounded: bool) -> Status:
+def _status(fid: str, gold: Any, got: Any, grounded: bool) -> Status:
+    """The fixtures' own kinds of mismatch (`Mismatch.kind`), and a wrong value that the source
+    does not contain counted as spurious: invented rather than misread."""
     if gold == got:
         return "correct"
-    if got is None:
-        return "missing"
-    if gold is None or not grounded:
-        return "spurious"
-    return "wrong"
+    kind = Mismatch(fid, gold, got).kind
+    return "spurious" if kind == "wrong" and not grounded else kind  # type: ignore[return-value]
 
 
 def scored_fields(case: Case, result: ReportResult) -> list[str]:
@@ -213,7 +212,7 @@ def score_case(ec: EvalCase, result: ReportResult, seconds: float | None = None,
         got = schema.coerce(fid, result.fields.get(fid))
         grounded = _grounded(fid, result)
         ev = result.evidence.get(fid)
-        outcomes.append(FieldOutcome(fid, gold, got, _status(gold, got, grounded),
+        outcomes.append(FieldOutcome(fid, gold, got, _status(fid, gold, got, grounded),
                                      fid in by_field, grounded, tuple(by_field.get(fid, ())),
                                      ev.text if ev else None))
     status_of = {o.field: o.status for o in outcomes}

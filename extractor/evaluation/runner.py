@@ -126,6 +126,21 @@ def source_line(result: ReportResult, fid: str) -> dict[str, Any] | None:
     return {"line": text[start:end], "at": [ev.start - start, ev.end - start]}
 
 
+def row_context(run: Run, fid: str) -> dict[str, Any]:
+    """The label's and the result's values of the field's whole row: a value read into the
+    wrong column shows as the same numbers in another order."""
+    spec = tpl.spec(fid)
+    if spec.table is None or spec.row is None:
+        return {}
+    table = tpl.table_of(spec.table)
+    fids = table.row_field_ids(table.row(spec.row))
+    if len(fids) < 2:
+        return {}
+    gold = [_json(run.case.case.fields.get(f)) for f in fids]
+    got = [_json(run.result.fields.get(f)) for f in fids]
+    return {"row_gold": gold, "row_got": got}
+
+
 def build_report(runs: Sequence[Run], mode: str, meta: dict[str, Any] | None = None
                  ) -> tuple[dict[str, Any], list[mx.CaseScore]]:
     scores = [mx.score_case(r.case, r.result, r.seconds) for r in runs]
@@ -158,7 +173,8 @@ def build_report(runs: Sequence[Run], mode: str, meta: dict[str, Any] | None = N
                 silent.append({"case": cs.id, "layout": cs.layout, "field": o.field,
                                "gold": _json(o.gold), "got": _json(o.got),
                                "input": str(run.case.case.input),
-                               "source": source_line(run.result, o.field)})
+                               "source": source_line(run.result, o.field),
+                               **row_context(run, o.field)})
     report = {
         "version": REPORT_VERSION,
         "mode": mode,
