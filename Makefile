@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 OUT ?= out
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench clean eval-ci
 
 $(VENV)/.ready: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -35,6 +35,13 @@ lint: setup
 
 test: setup lint
 	$(BIN)/pytest -q
+	$(MAKE) eval-ci
+
+# The eval (eval/README.md) in template mode over the fixtures and a generated set; exits non-zero
+# below eval/thresholds.toml. About a minute on 2 cores.
+eval-ci: setup
+	$(BIN)/extractor eval fixtures/cases --generate 330 --seed 1 --jobs 2 -o $(OUT)/eval-ci \
+		--thresholds eval/thresholds.toml -q
 
 bench: setup
 	$(BIN)/python benchmarks/bench_template.py

@@ -154,3 +154,93 @@ def review(
     except ExtractorError as exc:
         _fail(str(exc))
     serve(db, host, port, say)
+
+
+@app.command("eval")
+def eval_cmd(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="label files or folders of them (default: fixtures/cases)")] = None,
+    mode: Annotated[str, typer.Option(help=f"one of {', '.join(MODES)}")] = "template",
+    output: Annotated[Path, typer.Option("-o", "--output", help="folder for report.json, "
+                                         "fields.csv, report.html (and generated/)")] = Path(
+        "out/eval"),
+    generate: Annotated[int, typer.Option(help="also generate this many cases from the labels")
+                        ] = 0,
+    seed: Annotated[int, typer.Option(help="seed of the generated set")] = 0,
+    layouts: Annotated[str | None, typer.Option(help="generate only these layouts (comma list)")
+                       ] = None,
+    generate_only: Annotated[bool, typer.Option("--generate-only",
+                                                help="write the generated set and stop")] = False,
+    jobs: Annotated[int, typer.Option("-j", "--jobs", help="processes (template mode)")] = 1,
+    thresholds: Annotated[Path | None, typer.Option(
+        help="TOML with a table of limits per mode (eval/thresholds.toml)")] = None,
+    min_accuracy: Annotated[float | None, typer.Option()] = None,
+    min_exact_rate: Annotated[float | None, typer.Option()] = None,
+    max_silent_errors: Annotated[int | None, typer.Option()] = None,
+    min_flag_recall: Annotated[float | None, typer.Option()] = None,
+    min_arith_flag_recall: Annotated[float | None, typer.Option()] = None,
+    min_flag_precision: Annotated[float | None, typer.Option()] = None,
+    compare: Annotated[tuple[Path, Path] | None, typer.Option(
+        help="compare two report.json (A B) instead of running")] = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet")] = False,
+) -> None:
+    """Score extraction against labelled cases: accuracy per field, section and layout, silent
+    errors, flag recall/precision; exit 1 when a threshold is missed."""
+    from .evaluation import api, console
+    from .evaluation import compare as cmp
+    from .evaluation import thresholds as th
+    from .evaluation.generator import generate as write_set
+    from .evaluation.runner import load_cases
+    from .fixtures import REPO
+
+    if compare:
+        try:
+            console.comparison(cmp.compare(cmp.load(compare[0]), cmp.load(compare[1])), out)
+        except (OSError, ValueError) as exc:
+            _fail(str(exc))
+        return
+    if mode not in MODES:
+        _fail(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+    names = [x.strip() for x in layouts.split(",")] if layouts else None
+    paths = paths or [REPO / "fixtures" / "cases"]
+    if generate_only:
+        try:
+            bases = [ec.case for ec in load_cases(paths)[0] if not ec.generated]
+            written = write_set(bases, generate, seed, output, names)
+        except (OSError, ValueError) as exc:
+            _fail(str(exc))
+        err.print(f"{len(written)} cases written to {output}/")
+        return
+    limits: dict = {}
+    try:
+        if thresholds:
+            limits.update(th.load(thresholds, mode))
+    except (OSError, ValueError) as exc:
+        _fail(f"thresholds: {exc}")
+    given = {"min_accuracy": min_accuracy, "min_exact_rate": min_exact_rate,
+             "max_silent_errors": max_silent_errors, "min_flag_recall": min_flag_recall,
+             "min_arith_flag_recall": min_arith_flag_recall,
+             "min_flag_precision": min_flag_precision}
+    limits.update({k: v for k, v in given.items() if v is not None})
+    opts = api.Options(paths=paths, out_dir=output, mode=mode, generate=generate, seed=seed,
+                       layouts=names, jobs=jobs, limits=limits)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, disable=quiet) as progress:
+
+        def tracker(total: int):
+            task = progress.add_task(f"evaluating ({mode})", total=total)
+            return lambda: progress.advance(task)
+
+        try:
+            outcome = api.evaluate(opts, tracker)
+        except (OSError, ValueError, ExtractorError) as exc:
+            _fail(str(exc))
+    for note in outcome.skipped:
+        err.print(f"[yellow]skipped[/yellow] {note}")
+    if not quiet:
+        console.summary(outcome.report, out)
+    else:
+        console.thresholds(outcome.report, out, failures_only=True)
+    out.print(f"report written to {output}/report.json, fields.csv, report.html")
+    if not outcome.passed:
+        raise typer.Exit(1)
