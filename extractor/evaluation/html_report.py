@@ -173,12 +173,20 @@ def render(report: Mapping[str, Any]) -> str:
         f'<a href="#{a}">{_e(t)}</a>' for a, t in NAV) + "</div>")
     parts.append(_cards(o))
     checks = report.get("thresholds", [])
-    if checks:
-        rows = [[_e(c["scope"]), f"<code>{_e(c['threshold'])}</code>", _num(c["limit"]),
-                 _num(c["value"]), '<span class="ok">pass</span>' if c["ok"]
-                 else '<span class="fail">FAIL</span>'] for c in checks]
-        parts.append(_h2("thresholds", "Thresholds") + table(
-            ["scope", "threshold", "limit", "value", ""], rows, numeric=(2, 3)))
+    if checks:  # failures in view, the full list folded (a CI profile has dozens)
+        def rows(cs: Iterable[Mapping[str, Any]]) -> list[list[str]]:
+            return [[_e(c["scope"]), f"<code>{_e(c['threshold'])}</code>", _num(c["limit"]),
+                     _num(c["value"]), '<span class="ok">pass</span>' if c["ok"]
+                     else '<span class="fail">FAIL</span>'] for c in cs]
+
+        head = ["scope", "threshold", "limit", "value", ""]
+        failed = [c for c in checks if not c["ok"]]
+        parts.append(_h2("thresholds", f"Thresholds: {len(checks) - len(failed)} passed, "
+                                       f"{len(failed)} failed"))
+        if failed:
+            parts.append(table(head, rows(failed), numeric=(2, 3)))
+        parts.append(f"<details><summary>all {len(checks)} limits</summary>"
+                     f"{table(head, rows(checks), numeric=(2, 3))}</details>")
 
     parts.append(_h2("sections", "Accuracy by section"))
     parts.append(bars([(k, m["accuracy"], f"{_pct(m['accuracy'], 2)}  ({m['fields']} fields, "
