@@ -5,7 +5,6 @@ and build the report (a JSON-ready dict) that the summary, the HTML page and `--
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -65,11 +64,16 @@ def _init_worker(mode: str) -> None:
     _worker_extractor = get_extractor(mode)
 
 
-def _extract(path: Path) -> tuple[ReportResult, float]:
-    assert _worker_extractor is not None
+def _timed(path: Path, extractor: Extractor) -> tuple[ReportResult, float]:
     t0 = time.perf_counter()
-    result = extract_file(path, _worker_extractor)
+    result = extract_file(path, extractor)
     return result, time.perf_counter() - t0
+
+
+def _extract(path: Path) -> tuple[ReportResult, float]:
+    """In a worker process: with the extractor its initializer built."""
+    assert _worker_extractor is not None
+    return _timed(path, _worker_extractor)
 
 
 def extract_cases(cases: Sequence[mx.EvalCase], mode: str = "template", jobs: int = 1,
@@ -87,20 +91,15 @@ def extract_cases(cases: Sequence[mx.EvalCase], mode: str = "template", jobs: in
                 if on_done:
                     on_done()
     else:
-        global _worker_extractor
-        _worker_extractor = extractor or get_extractor(mode)
+        here = extractor or get_extractor(mode)
         for p in paths:
-            done.append(_extract(p))
+            done.append(_timed(p, here))
             if on_done:
                 on_done()
     runs = [Run(ec, r, s) for ec, (r, s) in zip(cases, done, strict=True)]
     real = [run.result for run in runs if not run.case.generated]
     apply_batch_rules(real)
     return runs
-
-
-def default_jobs() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
 
 
 # --- the report ---------------------------------------------------------------------------
