@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +16,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import export, pipeline, render
 from .exceptions import ExtractorError
-from .extractors import MODES, get_extractor
+from .extractors import LLM_MODES, MODES, get_extractor
+from .llm import LLMClient, LLMConfig, open_client
+from .llm.bundled import ModelNotReady
 from .results import result_json_schema
 from .schema import json_schema
 
@@ -28,27 +33,52 @@ def _fail(msg: str) -> None:
     raise typer.Exit(2)
 
 
+@contextlib.contextmanager
+def _client(mode: str, base_url: str | None, model: str | None, replay: Path | None
+            ) -> Iterator[LLMClient | None]:
+    """No client for template mode; else the configured endpoint, the bundled model, or
+    recorded replies."""
+    if mode not in LLM_MODES:
+        yield None
+        return
+    config = LLMConfig.from_env(base_url=base_url, model=model)
+    try:
+        with open_client(config, replay) as client:
+            yield client
+    except ModelNotReady as exc:
+        _fail(f"{exc}\n(mode {mode} needs a model: configure EXTRACTOR_LLM_BASE_URL, or run "
+              "`make setup` for the bundled one, or use --mode template)")
+
+
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="report files or folders")],
     output: Annotated[Path, typer.Option("-o", "--output", help="results JSONL")] = Path(
         "results.jsonl"),
-    mode: Annotated[str, typer.Option(help=f"one of {', '.join(MODES)}")] = "template",
+    mode: Annotated[str, typer.Option(help=f"one of {', '.join(MODES)}")] = "hybrid",
+    base_url: Annotated[str | None, typer.Option(
+        help="OpenAI-compatible endpoint (else $EXTRACTOR_LLM_BASE_URL, else the bundled model)")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="model name at the endpoint")] = None,
+    replay: Annotated[Path | None, typer.Option(help="recorded replies instead of a model")
+                      ] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet")] = False,
 ) -> None:
     """Extract every field of each report, verify it, write one JSON line per report."""
-    try:
-        extractor = get_extractor(mode)
-    except ValueError as exc:
-        _fail(str(exc))
+    if mode not in MODES:
+        _fail(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
     files = list(pipeline.iter_inputs(paths))
     if not files:
         _fail("no input files found (supported: " + ", ".join(sorted(pipeline.SUPPORTED)) + ")")
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, disable=quiet) as progress:
-        task = progress.add_task("extracting", total=len(files))
-        results = pipeline.extract_paths(files, extractor,
-                                         on_result=lambda _r: progress.advance(task))
+    t0 = time.perf_counter()
+    with _client(mode, base_url, model, replay) as client:
+        extractor = get_extractor(mode, client)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, disable=quiet) as progress:
+            task = progress.add_task(f"extracting ({mode})", total=len(files))
+            results = pipeline.extract_paths(files, extractor,
+                                             on_result=lambda _r: progress.advance(task))
+    wall = time.perf_counter() - t0
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with output.open("w", encoding="utf-8") as f:
@@ -57,6 +87,7 @@ def extract(
         _fail(f"cannot write {output}: {exc.strerror}")
     if not quiet:
         render.summary(results, out)
+        render.usage(results, wall, out)
         out.print(f"results written to {output}")
     if any(r.status == "error" for r in results):
         raise typer.Exit(1)
@@ -156,6 +187,48 @@ def review(
     serve(db, host, port, say)
 
 
+model_app = typer.Typer(help="The bundled offline model (Qwen2.5-Coder-1.5B, GGUF).",
+                        no_args_is_help=True)
+app.add_typer(model_app, name="model")
+
+
+@model_app.command("status")
+def model_status() -> None:
+    """Whether the slices are installed, the model joined, the server available."""
+    from .llm import bundled
+
+    st = bundled.status()
+    out.print(f"slices installed: {st.slices_installed}  {st.detail}")
+    out.print(f"joined model:     {st.joined}  ({st.path})")
+    out.print(f"llama.cpp server: {st.server_available}")
+    cfg = LLMConfig.from_env()
+    out.print(f"endpoint:         {cfg.base_url or 'bundled (no EXTRACTOR_LLM_BASE_URL)'}, "
+              f"model {cfg.model}")
+
+
+@model_app.command("prepare")
+def model_prepare() -> None:
+    """Join the slices into the cache folder once and check the sha256."""
+    from .llm import bundled
+
+    try:
+        path = bundled.prepare()
+    except ModelNotReady as exc:
+        _fail(str(exc))
+    out.print(f"bundled model ready: {path}")
+
+
+@app.command()
+def logs(n: Annotated[int, typer.Option("-n", help="how many recent calls")] = 20) -> None:
+    """The most recent model calls (prompt, outcome, tokens, latency) from the SQLite log."""
+    from .llm.store import LLMStore
+
+    path = LLMConfig.from_env().db_path()
+    if not path.exists():
+        _fail(f"no model calls logged yet ({path})")
+    render.calls(LLMStore(path).recent(n), out)
+
+
 @app.command("eval")
 def eval_cmd(
     paths: Annotated[list[Path] | None, typer.Argument(
@@ -182,6 +255,9 @@ def eval_cmd(
     min_flag_precision: Annotated[float | None, typer.Option()] = None,
     compare: Annotated[tuple[Path, Path] | None, typer.Option(
         help="compare two report.json (A B) instead of running")] = None,
+    base_url: Annotated[str | None, typer.Option(help="LLM modes: the endpoint")] = None,
+    model: Annotated[str | None, typer.Option(help="LLM modes: the model name")] = None,
+    replay: Annotated[Path | None, typer.Option(help="LLM modes: recorded replies")] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet")] = False,
 ) -> None:
     """Score extraction against labelled cases: accuracy per field, section and layout, silent
@@ -224,15 +300,16 @@ def eval_cmd(
     limits.update({k: v for k, v in given.items() if v is not None})
     opts = api.Options(paths=paths, out_dir=output, mode=mode, generate=generate, seed=seed,
                        layouts=names, jobs=jobs, limits=limits)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, disable=quiet) as progress:
+    with _client(mode, base_url, model, replay) as client, Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=err, disable=quiet) as progress:
 
         def tracker(total: int):
             task = progress.add_task(f"evaluating ({mode})", total=total)
             return lambda: progress.advance(task)
 
         try:
-            outcome = api.evaluate(opts, tracker)
+            outcome = api.evaluate(opts, tracker, get_extractor(mode, client) if client else None)
         except (OSError, ValueError, ExtractorError) as exc:
             _fail(str(exc))
     for note in outcome.skipped:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import template as tpl
 from .results import Claim, Evidence, Flag
+
+# The report being extracted, for logs (model calls name it) without threading it everywhere.
+CURRENT_REPORT: ContextVar[str] = ContextVar("current_report", default="")
 
 
 @dataclass
@@ -20,6 +24,8 @@ class Extraction:
     # Row spans by row key ("applications.new", "review.review", "meta"), for grounding: a
     # value must lie near its row's label.
     rows: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Model use for this report: calls, prompt_tokens, completion_tokens, llm_seconds, cached.
+    usage: dict[str, float] = field(default_factory=dict)
     is_report: bool = True  # False: neither a titled report nor tables with numbers
     not_report_why: str = ""
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from . import schema
 from . import template as tpl
-from .exceptions import InputError
-from .extraction import Extraction
+from .exceptions import ExtractorError, InputError
+from .extraction import CURRENT_REPORT, Extraction
 from .extractors import Extractor, get_extractor
 from .ingest import read_document
 from .normalise import NormalisedText, normalise
@@ -59,6 +59,7 @@ def extract_file(path: str | Path, extractor: Extractor | None = None) -> Report
             reason="too_large",
             message=(f"{path}: its text runs to {len(doc.text):,} characters, far more than an "
                      f"annual report (limit {MAX_TEXT_CHARS:,}); is this the right file?")))
+    CURRENT_REPORT.set(str(path))
     try:
         t1 = time.perf_counter()
         nt = normalise(doc.text)
@@ -72,6 +73,10 @@ def extract_file(path: str | Path, extractor: Extractor | None = None) -> Report
         result.timings = {"read": t1 - t0, "extract": t2 - t1,
                           "verify": time.perf_counter() - t2}
         return result
+    except ExtractorError as exc:  # e.g. the LLM endpoint failed after its retries
+        return ReportResult(source=source, status="error", error=ErrorInfo(
+            reason="llm" if type(exc).__name__ == "LLMError" else "extract",
+            message=f"{path}: {exc}"))
     except Exception as exc:  # a bug on one document must not lose the batch
         tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return ReportResult(source=source, status="error", error=ErrorInfo(
@@ -94,6 +99,7 @@ def build_result(source: SourceInfo, ex: Extraction, nt: NormalisedText) -> Repo
         claims=ex.claims,
         rows=ex.rows,
         text=nt.text,
+        usage=ex.usage,
     )
 
 

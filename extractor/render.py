@@ -97,3 +97,35 @@ def _cell(result: ReportResult, fid: str, flagged: set[str]) -> str:
     if ev is not None and ev.inferred and ev.cell == "number":
         text += "*"
     return f"[red]{text}[/red]" if fid in flagged else text
+
+
+def usage(results: Sequence[ReportResult], wall: float, console: Console) -> None:
+    """Model tokens and wall time per report and for the run."""
+    used = [r for r in results if r.usage.get("calls")]
+    if not used:
+        console.print(f"{len(results)} reports in {wall:.1f} s (no model calls)")
+        return
+    t = Table(title="Model use")
+    for col in ("report", "calls", "cached", "prompt tok", "completion tok", "model s"):
+        t.add_column(col, justify="left" if col == "report" else "right")
+    for r in used:
+        u = r.usage
+        t.add_row(r.source.path, str(int(u.get("calls", 0))), str(int(u.get("cached", 0))),
+                  str(int(u.get("prompt_tokens", 0))), str(int(u.get("completion_tokens", 0))),
+                  f"{u.get('llm_seconds', 0):.1f}")
+    console.print(t)
+    tokens = sum(r.usage.get("prompt_tokens", 0) + r.usage.get("completion_tokens", 0)
+                 for r in used)
+    console.print(f"{len(results)} reports in {wall:.1f} s ({wall / len(results):.1f} s per "
+                  f"report), {int(tokens)} tokens")
+
+
+def calls(rows: Sequence[dict[str, object]], console: Console) -> None:
+    t = Table(title="Model calls (newest first)")
+    for col in ("id", "when", "model", "prompt", "outcome", "tokens in/out", "s", "report"):
+        t.add_column(col)
+    for c in rows:
+        t.add_row(str(c["id"]), str(c["ts"]), str(c["model"]), str(c["prompt"]),
+                  str(c["outcome"]), f"{c['prompt_tokens'] or 0}/{c['completion_tokens'] or 0}",
+                  f"{float(c['latency_s'] or 0):.1f}", str(c["report"] or ""))
+    console.print(t)

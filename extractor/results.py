@@ -62,6 +62,7 @@ class Claim(_Model):
     start: int | None = None
     end: int | None = None
     approximate: bool = False  # 271余条
+    by: str = "llm"  # "llm", or "rule": a total before 其中 the model did not list
 
 
 class SourceInfo(_Model):
@@ -93,6 +94,7 @@ class ReportResult(_Model):
     rows: dict[str, tuple[int, int]] = Field(default_factory=dict)
     text: str = ""  # the normalised text every evidence span points into
     timings: dict[str, float] = Field(default_factory=dict)
+    usage: dict[str, float] = Field(default_factory=dict)  # model calls and tokens
 
     def counts(self) -> dict[str, int]:
         found = sum(1 for v in self.fields.values() if v is not None)

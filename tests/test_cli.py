@@ -26,7 +26,8 @@ def test_extract_check_show_export(tmp_path: Path) -> None:
     bad = tmp_path / "broken.txt"
     bad.write_bytes(b"")
     out = tmp_path / "r.jsonl"
-    res = runner.invoke(app, ["extract", str(SHARED / "seeds"), str(bad), "-o", str(out)])
+    res = runner.invoke(app, ["extract", str(SHARED / "seeds"), str(bad), "-o", str(out),
+                                "--mode", "template"])
     assert res.exit_code == 1, res.output  # one file failed: the exit status says so
     lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert len(lines) == 6
@@ -67,9 +68,10 @@ def test_committed_json_schemas_are_current() -> None:
 def test_extract_creates_the_output_folder_and_reports_unwritable_output(tmp_path: Path) -> None:
     seed = str(SHARED / "seeds" / "003_0aa8d14253b31198.txt")
     out = tmp_path / "new" / "dir" / "r.jsonl"
-    assert runner.invoke(app, ["extract", seed, "-o", str(out), "-q"]).exit_code == 0
+    assert runner.invoke(app, ["extract", seed, "-o", str(out), "-q", "--mode", "template"]).exit_code == 0
     assert out.exists()
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
-    res = runner.invoke(app, ["extract", seed, "-o", str(blocker / "r.jsonl"), "-q"])
+    res = runner.invoke(app, ["extract", seed, "-o", str(blocker / "r.jsonl"), "-q",
+                                "--mode", "template"])
     assert res.exit_code == 2 and "cannot write" in res.output

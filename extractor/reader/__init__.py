@@ -7,7 +7,7 @@ tolerant), cells by their separators where visible and otherwise by the table's 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from .. import template as tpl
@@ -19,10 +19,13 @@ from .meta import detect_format, find_published, find_title
 from .tokens import explicit_cells, tokenize
 
 NAME = "template"
+Segment = tuple[int, int, int]  # (label start, cells start, cells end) in the text
 MAX_READINGS_SHOWN = 6
 
 
-def read(text: str) -> Extraction:
+def read(text: str, prefer: Mapping[str, pl.Value] | None = None) -> Extraction:
+    """Read a report. `prefer` (field id → value, e.g. from a narrative claim) settles a table
+    whose reading is ambiguous, when exactly one of the readings agrees with it."""
     ex = Extraction()
     sections = find_sections(text)
     agency, year = find_title(text)
@@ -49,9 +52,9 @@ def read(text: str) -> Extraction:
             missing_sections.append(table)
             continue
         if table is tpl.REVIEW:
-            _read_review(text, region, ex)
+            read_review(text, region, ex, NAME)
         else:
-            _read_rows(text, region, table, ex)
+            _read_rows(text, region, table, ex, prefer)
     for table in missing_sections:
         ex.flags.append(Flag(
             rule="missing", severity="error", kind="source", fields=table.field_ids(),
@@ -117,7 +120,7 @@ def _value(cell: pl.Cell, kind: tpl.Kind) -> pl.Value:
     return v
 
 
-def _row_readings(text: str, seg: tuple[int, int, int], n: int, masks: list[tuple[int, int]],
+def _row_readings(text: str, seg: Segment, n: int, masks: list[tuple[int, int]],
                   check: Callable[[tuple[pl.Value, ...]], int] | None,
                   ) -> tuple[list[pl.Reading], int]:
     """Candidate readings of one row whose label spans seg[0]:seg[1] and whose cells run to
@@ -133,13 +136,22 @@ def _row_readings(text: str, seg: tuple[int, int, int], n: int, masks: list[tupl
     return pl.distinct(pl.candidates(tokens, n, label_end, check)), len(tokens)
 
 
-def _read_rows(text: str, region: Span, table: tpl.Table, ex: Extraction) -> None:
+def _read_rows(text: str, region: Span, table: tpl.Table, ex: Extraction,
+               prefer: Mapping[str, pl.Value] | None = None) -> None:
+    segs, absent_by_form = find_segments(text, region, table)
+    assign_rows(text, table, segs, ex, NAME, header_masks(text, region, table), prefer)
+    _flag_missing(text, region, table, ex, segs, absent_by_form)
+
+
+def find_segments(text: str, region: Span, table: tpl.Table
+                  ) -> tuple[dict[str, Segment], set[str]]:
+    """Row id → its segment, from the labels found in `region`; and the rows absent by form
+    (sub-rows of a group printed as a single row)."""
     anchors = find_anchors(text, region, table)
-    masks = header_masks(text, region, table)
     found_ids = {a.id for a in anchors}
     groups = {f"group:{g.id}": g for g in table.groups}
-    segs: dict[str, tuple[int, int, int]] = {}
-    absent_by_form: set[str] = set()  # sub-rows of a group printed as a single row
+    segs: dict[str, Segment] = {}
+    absent_by_form: set[str] = set()
     for i, a in enumerate(anchors):
         end = anchors[i + 1].start if i + 1 < len(anchors) else region.end
         row_id = a.id
@@ -152,7 +164,16 @@ def _read_rows(text: str, region: Span, table: tpl.Table, ex: Extraction) -> Non
             else:
                 continue
         segs[row_id] = (a.start, a.end, end)
+    return segs, absent_by_form
 
+
+def assign_rows(text: str, table: tpl.Table, segs: dict[str, Segment], ex: Extraction,
+                by: str, masks: list[tuple[int, int]] | None = None,
+                prefer: Mapping[str, pl.Value] | None = None) -> None:
+    """Read the cells of each row segment, choose among the readings by the table's rules, and
+    set the fields with their evidence. Shared by the reader (segments from labels) and the LLM
+    extractor (segments where the model's copied row text was found)."""
+    masks = masks or []
     is_apps = table is tpl.APPLICATIONS
     options: dict[str, list[pl.Reading]] = {}
     extra: list[str] = []
@@ -172,6 +193,19 @@ def _read_rows(text: str, region: Span, table: tpl.Table, ex: Extraction) -> Non
             if len(readings) > 1:
                 _flag_ambiguous(ex, table.title, [_choice_values(table, {row_id: r})
                                                   for r in readings])
+    if len(ties) > 1 and prefer:
+        agree = [t for t in ties if all(v == prefer[f] for f, v in _choice_values(table, t).items()
+                                        if f in prefer)]
+        if len({tuple(_choice_values(table, t).items()) for t in agree}) == 1:
+            chosen = agree[0]
+            fields = sorted(f for f in prefer if f in _choice_values(table, chosen))
+            ex.flags.append(Flag(
+                rule="settled", severity="warning", kind="extraction", fields=fields,
+                message=(f"{len(ties)} readings of {table.title} satisfy every rule; the "
+                         "narrative settles it: " + ", ".join(f"{f} = {prefer[f]}"
+                                                             for f in fields)),
+                readings=[{f: _json(v) for f, v in _choice_values(table, chosen).items() if v}]))
+            ties = [chosen]
     if len(ties) > 1:
         _flag_ambiguous(ex, table.title, [_choice_values(table, t) for t in ties])
 
@@ -192,7 +226,7 @@ def _read_rows(text: str, region: Span, table: tpl.Table, ex: Extraction) -> Non
                     message=f"printed {printed} 元 where the template asks for 万元; "
                             f"converted to {value} 万元", expected="万元",
                     found=f"{printed} 元"))
-            ex.set(fid, value, ev, NAME)
+            ex.set(fid, value, ev, by)
 
     for row_id in extra:
         ex.flags.append(Flag(
@@ -200,10 +234,9 @@ def _read_rows(text: str, region: Span, table: tpl.Table, ex: Extraction) -> Non
             fields=table.row_field_ids(table.row(row_id)),
             message=f"row {table.row(row_id).label} holds more numbers than cells; "
                     "the first ones were kept"))
-    _flag_missing(text, region, table, ex, segs, absent_by_form)
 
 
-def _in_yuan(text: str, table: tpl.Table, cell: pl.Cell, seg: tuple[int, int, int]) -> bool:
+def _in_yuan(text: str, table: tpl.Table, cell: pl.Cell, seg: Segment) -> bool:
     """The amount was printed in 元: the cell says so, or the row's heading says 单位：元."""
     if cell.token is not None and cell.token.unit == "元":
         return True
@@ -238,7 +271,7 @@ def _json(v: pl.Value) -> int | str:
 
 
 def _flag_missing(text: str, region: Span, table: tpl.Table, ex: Extraction,
-                  segs: dict[str, tuple[int, int, int]], absent_by_form: set[str]) -> None:
+                  segs: dict[str, Segment], absent_by_form: set[str]) -> None:
     missing = [r for r in table.rows if r.id not in segs and r.id not in absent_by_form]
     if not missing:
         return
@@ -258,7 +291,7 @@ def _flag_missing(text: str, region: Span, table: tpl.Table, ex: Extraction,
         found=text[max(region.start, last_end - 40):last_end] or None))
 
 
-def _read_review(text: str, region: Span, ex: Extraction) -> None:
+def read_review(text: str, region: Span, ex: Extraction, by: str) -> None:
     table = tpl.REVIEW
     masks = header_masks(text, region, table)
     tokens = tokenize(text, region.start, region.end, masks)
@@ -290,5 +323,5 @@ def _read_review(text: str, region: Span, ex: Extraction) -> None:
     for r in table.rows:
         ex.rows[f"review.{r.id}"] = row_span
     for fid, cell in zip(table.field_ids(), readings[0].cells, strict=True):
-        ex.set(fid, _value(cell, "count"), _evidence(text, cell, row_span), NAME)
+        ex.set(fid, _value(cell, "count"), _evidence(text, cell, row_span), by)
 

@@ -1,0 +1,125 @@
+"""Narrative claims: the numbers the prose states, quoted, located in the text, and tied to the
+table cell they restate where the words say which (rule 6 checks them)."""
+
+from __future__ import annotations
+
+import re
+
+from .. import template as tpl
+from ..results import Claim
+from .answers import ClaimsAnswer
+from .locate import locate
+
+# Words of a claim → the cell it restates; the words are the template's own labels.
+_ACTIVE = tpl.ACTIVE
+CELL_WORDS: tuple[tuple[str, str], ...] = (
+    (tpl.REVIEW.row("litigation_direct").keys[0], "litigation_direct.total"),
+    (tpl.REVIEW.row("litigation_after_review").keys[0], "litigation_after_review.total"),
+    (tpl.REVIEW.row("review").keys[0], "review.total"),
+    (_ACTIVE.row("licensing").label, "active.licensing"),
+    (_ACTIVE.row("punishment").label, "active.punishment"),
+    (_ACTIVE.row("coercion").label, "active.coercion"),
+    (tpl.APPLICATIONS.row("granted").keys[0], "applications.granted.total"),
+)
+# "received/accepted N applications" restates 本年新收, unless it includes the carried-over ones.
+_NEW = re.compile(r"(?:收到|受理|新收).{0,12}申请")
+_INCLUDES_CARRIED = re.compile(r"含.{0,4}结转|结转")
+
+
+def cell_for(quote: str, fmt: str) -> str | None:
+    for words, fid in CELL_WORDS:
+        if words in quote and (fmt == "2021" or not fid.startswith("active.")):
+            return fid
+    if _NEW.search(quote) and not _INCLUDES_CARRIED.search(quote):
+        return "applications.new.total"
+    return None
+
+
+_COUNT = re.compile(r"\d+\s*余?\s*[件条项次个]")
+_SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
+# After a total: optional punctuation and a bracketed aside (（含上年结转 2 件）), then 其中.
+_PARTS_FOLLOW = re.compile(r"[\s,，:：。]*(?:[(（][^)）]{0,30}[)）][\s,，:：]*)?其中")
+
+
+def candidate_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences worth asking about: they state counts and either list parts (其中) or name a
+    table row. Sending only these keeps a small model's prompt short."""
+    spans = [m.span() for m in _SENTENCE.finditer(text, start, end)]
+    keep = []
+    for i, (s, e) in enumerate(spans):
+        sent = text[s:e]
+        if not _COUNT.search(sent):
+            continue
+        nxt = text[spans[i + 1][0]:spans[i + 1][1]] if i + 1 < len(spans) else ""
+        if ("其中" in sent or nxt.lstrip().startswith("其中")
+                or any(w in sent for w, _ in CELL_WORDS) or _NEW.search(sent)):
+            if keep and keep[-1][1] == s and sent.lstrip().startswith("其中"):
+                keep[-1] = (keep[-1][0], e)  # a total and its 其中 parts stay on one line
+            else:
+                keep.append((s, e))
+    return keep
+
+
+def to_claims(answer: ClaimsAnswer, text: str, start: int, end: int, fmt: str) -> list[Claim]:
+    """Locate each quoted claim; a claim followed by 其中 takes the claims after it, up to the end
+    of that sentence, as its parts."""
+    located = []
+    for item in answer.claims:
+        span = locate(item.quote, text, start, end)
+        if span is None:  # not in the text: kept, unlocated, so rule 6 calls it our error
+            located.append((None, item))
+        else:
+            located.append((span, item))
+    located += _missed_totals(text, start, end, [sp for sp, _ in located if sp])
+    located.sort(key=lambda x: x[0][0] if x[0] else 1 << 30)
+    claims: list[Claim] = []
+    taken: set[int] = set()
+    for i, (span, item) in enumerate(located):
+        if i in taken:
+            continue
+        parts: list[Claim] = []
+        if span is not None:
+            m = _PARTS_FOLLOW.match(text, span[1])
+            if m:
+                stop = text.find("。", m.end())
+                stop = end if stop < 0 else stop
+                for j in range(i + 1, len(located)):
+                    pspan, pitem = located[j]
+                    if pspan is None or pspan[0] >= stop:
+                        break
+                    taken.add(j)
+                    parts.append(_claim(pitem.quote, pitem.number, pspan, fmt,
+                                        by=getattr(pitem, "by", "llm")))
+        claims.append(_claim(item.quote, item.number, span, fmt, parts,
+                             getattr(item, "by", "llm")))
+    return claims
+
+
+_TOTAL = re.compile(r"(?P<n>\d+)\s*余?\s*[件条项次个]")
+
+
+class _Found:
+    def __init__(self, quote: str, number: int) -> None:
+        self.quote, self.number, self.by = quote, number, "rule"
+
+
+def _missed_totals(text: str, start: int, end: int, seen: list[tuple[int, int]]
+                   ) -> list[tuple[tuple[int, int], _Found]]:
+    """Counts printed right before 其中 that the model did not list: a small model tends to
+    skip the total and list only the parts, and the total is what rule 6 checks."""
+    out = []
+    for m in _TOTAL.finditer(text, start, end):
+        if not _PARTS_FOLLOW.match(text, m.end()):
+            continue
+        if any(s <= m.start("n") < e for s, e in seen):
+            continue
+        clause = max(text.rfind(p, start, m.start()) for p in "。,，;；\n") + 1
+        out.append(((clause, m.end()), _Found(text[clause:m.end()].strip(), int(m.group("n")))))
+    return out
+
+
+def _claim(quote: str, number: int, span: tuple[int, int] | None, fmt: str,
+           parts: list[Claim] | None = None, by: str = "llm") -> Claim:
+    return Claim(quote=quote, value=number, cell=cell_for(quote, fmt), parts=parts or [],
+                 start=span[0] if span else None, end=span[1] if span else None,
+                 approximate=bool(re.search(rf"{number}\s*余", quote)), by=by)

@@ -1,0 +1,265 @@
+"""The LLM extractors, behind the same interface as the template reader.
+
+`LLMExtractor` (mode llm): the model reads every section — header, table 二, table 三, table 四,
+narrative claims — one compact prompt each. The model copies each row's numbers; the copied
+text is located in the report by characters, and the reader's placement and the rules assign the
+columns, so evidence and grounding work exactly as for the template reader. A hard violation in
+an LLM-read row is re-asked once with the row's own text; the same grounded answer is kept and
+left to the rules to call a source error. Nothing is ever made to add up.
+
+`HybridExtractor` (mode hybrid, the default with a model): the template reader first; the model
+only for rows the reader could not find, and for the narrative claims, which also settle a table
+the reader found ambiguous.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import TypeVar
+
+from pydantic import BaseModel, Field
+
+from .. import template as tpl
+from ..extraction import CURRENT_REPORT, Extraction
+from ..reader import assign_rows, read, read_review
+from ..reader.layout import Span, find_anchors, find_sections, section_region
+from ..reader.meta import detect_format
+from ..results import Claim, Evidence, Flag
+from ..rules import verify
+from .answers import ClaimsAnswer, HeaderAnswer, ReviewAnswer, row_strings, rows_answer
+from .claims import candidate_sentences, to_claims
+from .client import LLMClient, LLMError
+from .locate import locate, locate_numbers, numbers_in
+from .prompts import load, row_list
+
+A = TypeVar("A", bound=BaseModel)
+LLM = "llm"
+MAX_SECTION_CHARS = 6000  # a table section is ~1,500 characters; beyond this it is not one
+
+
+class RowAnswer(BaseModel):
+    numbers: str = Field(default="", description="the row's numbers, as printed")
+
+
+class _Base:
+    def __init__(self, client: LLMClient) -> None:
+        self.client = client
+
+    def _ask(self, ex: Extraction, name: str, model: type[A], **values: str) -> A:
+        prompt = load(name)
+        done = self.client.complete(prompt, prompt.messages(**values), model,
+                                    CURRENT_REPORT.get())
+        u = ex.usage
+        u["calls"] = u.get("calls", 0) + 1
+        u["cached"] = u.get("cached", 0) + int(done.cached)
+        u["prompt_tokens"] = u.get("prompt_tokens", 0) + done.prompt_tokens
+        u["completion_tokens"] = u.get("completion_tokens", 0) + done.completion_tokens
+        u["llm_seconds"] = round(u.get("llm_seconds", 0) + done.latency_s, 3)
+        return done.answer  # type: ignore[return-value]
+
+    # --- sections ----------------------------------------------------------------------
+
+    def read_table(self, text: str, region: Span, table: tpl.Table, ex: Extraction) -> set[str]:
+        """Ask the model for a table's rows; set their fields. Returns the rows it gave."""
+        ans = self._ask(ex, "table", rows_answer(table.id), title=table.title,
+                        rows=row_list(table), text=text[region.start:region.end])
+        strings = row_strings(ans, table)
+        anchors = {a.id: a for a in find_anchors(text, region, table)}
+        segs, unlocated = {}, {}
+        for row in table.rows:
+            copied = strings[row.id]
+            if not numbers_in(copied):
+                continue
+            a = anchors.get(row.id)
+            span = locate_numbers(copied, text, region.start, region.end,
+                                  near=a.end if a else None)
+            if span:
+                segs[row.id] = (a.start if a and a.start < span[0] else span[0], *span)
+            else:
+                unlocated[row.id] = copied
+        assign_rows(text, table, segs, ex, LLM)
+        for row_id, copied in unlocated.items():
+            _assign_ungrounded(copied, table, row_id, ex)
+        return set(segs) | set(unlocated)
+
+    def read_review(self, text: str, region: Span, ex: Extraction) -> None:
+        ans = self._ask(ex, "review", ReviewAnswer, text=text[region.start:region.end])
+        if not numbers_in(ans.numbers):
+            return
+        span = locate_numbers(ans.numbers, text, region.start, region.end)
+        if span:
+            read_review(text, Span(*span), ex, LLM)
+        else:
+            tmp = Extraction()
+            read_review(ans.numbers, Span(0, len(ans.numbers)), tmp, LLM)
+            for fid in tpl.REVIEW.field_ids():
+                if fid in tmp.fields:
+                    ex.set(fid, tmp.fields[fid], None, LLM)
+
+    def read_header(self, text: str, sections: dict[str, Span], ex: Extraction) -> None:
+        end = sections["overview"].start if "overview" in sections else 0
+        head = text[: max(end, min(len(text), 400))][:1200]
+        ans = self._ask(ex, "header", HeaderAnswer, text=head)
+        span = locate(ans.agency, text, 0, len(head)) if ans.agency.strip() else None
+        ex.set("meta.agency", ans.agency.strip() or None, _ev(text, span), LLM)
+        yspan = locate_numbers(str(ans.year), text, 0, len(head), near=span[1] if span else 0)
+        ex.set("meta.year", ans.year, _ev(text, yspan), LLM)
+        try:
+            date = dt.date.fromisoformat(ans.published) if ans.published else None
+        except ValueError:
+            date = None
+        if date is not None:
+            m = re.search(rf"{date.year}\s*年\s*0?{date.month}\s*月\s*0?{date.day}\s*日", text)
+            ex.set("meta.published", date, _ev(text, m.span() if m else None), LLM)
+
+    def read_claims(self, text: str, sections: dict[str, Span], ex: Extraction) -> None:
+        region = section_region(text, sections, "overview") or Span(0, min(len(text), 3000))
+        sents = candidate_sentences(text, region.start, region.end)
+        if not sents:
+            return
+        ans = self._ask(ex, "claims", ClaimsAnswer,
+                        text="\n".join(text[s:e].strip() for s, e in sents))
+        ex.claims = to_claims(ans, text, region.start, region.end, ex.template or "2021")
+
+
+def _ev(text: str, span: tuple[int, int] | None) -> Evidence | None:
+    if span is None:
+        return None
+    return Evidence(start=span[0], end=span[1], text=text[span[0]:span[1]], cell="text")
+
+
+def _assign_ungrounded(copied: str, table: tpl.Table, row_id: str, ex: Extraction) -> None:
+    """Values the model gave that are nowhere in the text: kept without evidence, so that
+    grounding flags them (a suspected hallucination) instead of silently trusting them."""
+    tmp = Extraction()
+    assign_rows(copied, table, {row_id: (0, 0, len(copied))}, tmp, LLM)
+    for fid in table.row_field_ids(table.row(row_id)):
+        ex.set(fid, tmp.fields.get(fid), None, LLM)
+
+
+def _region(text: str, sections: dict[str, Span], table: tpl.Table) -> Span:
+    region = section_region(text, sections, table.section)
+    if region is None:  # no heading: let the model look at the whole text
+        return Span(0, min(len(text), MAX_SECTION_CHARS))
+    return Span(region.start, min(region.end, region.start + MAX_SECTION_CHARS))
+
+
+class LLMExtractor(_Base):
+    name = "llm"
+
+    def extract(self, text: str) -> Extraction:
+        ex = Extraction()
+        sections = find_sections(text)
+        self.read_header(text, sections, ex)
+        active = section_region(text, sections, "active")
+        year = ex.fields.get("meta.year")
+        fmt: tpl.Format = detect_format(text, active.start, active.end, year) if active else (
+            "2019" if isinstance(year, int) and year <= 2020 else "2021")
+        ex.template = fmt
+        ex.set("meta.template", fmt, None, LLM)
+        for table in tpl.tables_for(fmt):
+            region = _region(text, sections, table)
+            if table is tpl.REVIEW:
+                self.read_review(text, region, ex)
+            else:
+                self.read_table(text, region, table, ex)
+        self._repair(text, ex)
+        self.read_claims(text, sections, ex)
+        ex.is_report = bool(ex.fields.get("meta.year")) or any(
+            ev.cell == "number" for fid, ev in ex.evidence.items() if not fid.startswith("meta."))
+        ex.not_report_why = "the model found no title with a year and no table numbers"
+        _flag_absent(ex)
+        ex.complete()
+        return ex
+
+    def _repair(self, text: str, ex: Extraction) -> None:
+        """Re-ask once each row that breaks its own identity (rule 1 or 4)."""
+        for flag in verify(ex, text):
+            if flag.rule != "R1" or not flag.fields:
+                continue
+            row_id = tpl.spec(flag.fields[0]).row or ""
+            span = ex.rows.get(f"applications.{row_id}")
+            if not span:
+                continue
+            table = tpl.APPLICATIONS
+            window = Span(max(0, span[0] - 10), min(len(text), span[1] + 40))
+            previous = " ".join(str(ex.fields[f]) for f in table.row_field_ids(
+                table.row(row_id)))
+            ans = self._ask(ex, "repair", RowAnswer, label=table.row(row_id).label,
+                            previous=previous, violation=flag.message,
+                            text=text[window.start:window.end])
+            again = locate_numbers(ans.numbers, text, window.start, window.end)
+            if again:  # the re-read replaces the first read; the rules judge it afresh
+                assign_rows(text, table, {row_id: (span[0], *again)}, ex, LLM)
+
+
+def _flag_absent(ex: Extraction) -> None:
+    fmt = ex.template or "2021"
+    optional = {f for f in tpl.field_ids(fmt) if ".other.no_correction." in f
+                or ".other.unpaid_fee." in f}
+    absent = [f for f in tpl.field_ids(fmt) if f not in ex.fields and f not in optional
+              and not f.startswith("meta.")]
+    if absent:
+        ex.flags.append(Flag(rule="missing", severity="error", kind="extraction", fields=absent,
+                             message=f"the model gave no value for {len(absent)} fields "
+                                     f"({', '.join(absent[:3])} …); they are null"))
+
+
+class HybridExtractor(_Base):
+    """Template reader first; the model only where it pays."""
+
+    name = "hybrid"
+
+    def extract(self, text: str) -> Extraction:
+        ex = read(text)
+        if not ex.is_report:
+            return ex
+        sections = find_sections(text)
+        try:
+            self._fill_missing_rows(text, sections, ex)
+            self.read_claims(text, sections, ex)
+        except LLMError as exc:  # the reader's result stands; say what is missing
+            ex.flags.append(Flag(rule="llm", severity="warning", kind="extraction", fields=[],
+                                 message=f"the model was not used: {exc}"))
+            return ex
+        prefer = {c.cell: c.value for c in _all_claims(ex) if c.cell and isinstance(c.value, int)}
+        ambiguous = [f for f in ex.flags if f.rule == "ambiguous"]
+        if ambiguous and any(fid in f.fields for f in ambiguous for fid in prefer):
+            settled = read(text, prefer=prefer)
+            settled.claims, settled.usage = ex.claims, ex.usage
+            for fid, by in ex.extractors.items():  # rows the model filled stay filled
+                if by == LLM:
+                    settled.set(fid, ex.fields.get(fid), ex.evidence.get(fid), by)
+            settled.flags = [f for f in settled.flags if f.rule != "missing"] + [
+                f for f in ex.flags if f.rule == "missing"]
+            ex = settled
+        return ex
+
+    def _fill_missing_rows(self, text: str, sections: dict[str, Span], ex: Extraction) -> None:
+        """Rows whose labels the reader did not recognise (not a report cut off): the model
+        reads that table, and its values fill those rows only."""
+        for flag in [f for f in ex.flags if f.rule == "missing" and f.kind == "extraction"]:
+            tables = {tpl.spec(fid).table for fid in flag.fields if tpl.spec(fid).table}
+            for table_id in tables:
+                table = tpl.table_of(table_id or "")
+                if table is tpl.REVIEW or table_id not in {t.id for t in tpl.tables_for(
+                        ex.template or "2021")}:
+                    continue
+                got = Extraction(template=ex.template)
+                self.read_table(text, _region(text, sections, table), table, got)
+                filled = [f for f in flag.fields if got.fields.get(f) is not None]
+                for fid in filled:
+                    ex.set(fid, got.fields[fid], got.evidence.get(fid), LLM)
+                for key, span in got.rows.items():
+                    ex.rows.setdefault(key, span)
+                ex.usage = {k: ex.usage.get(k, 0) + v for k, v in got.usage.items()}
+                flag.fields = [f for f in flag.fields if f not in filled]
+        ex.flags = [f for f in ex.flags if not (f.rule == "missing" and not f.fields)]
+
+
+def _all_claims(ex: Extraction) -> Iterator[Claim]:
+    for c in ex.claims:
+        yield c
+        yield from c.parts

@@ -1,0 +1,58 @@
+"""Record replies of the real model for the fast tests (tests/recordings/replies.jsonl).
+
+Runs the fixtures through the LLM modes with a fresh cache, then writes every (key, prompt
+version, model, reply, tokens) the model produced. Re-run after changing a prompt or an answer
+shape; the replay client names the prompt and the report when a reply is missing.
+
+    .venv/bin/python scripts/record_replies.py [--modes hybrid llm] [--cases seed_000 …]
+
+Uses the configured endpoint (EXTRACTOR_LLM_BASE_URL) or, by default, the bundled model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from extractor.extractors import get_extractor
+from extractor.fixtures import load_cases
+from extractor.llm import LLMConfig, open_client
+from extractor.llm.store import LLMStore
+from extractor.pipeline import extract_file
+
+OUT = Path(__file__).resolve().parents[1] / "tests" / "recordings" / "replies.jsonl"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--modes", nargs="+", default=["hybrid", "llm"])
+    ap.add_argument("--cases", nargs="*", default=None)
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    cases = [c for c in load_cases() if not args.cases or c.id in args.cases]
+    with tempfile.TemporaryDirectory() as tmp:
+        config = LLMConfig.from_env(db=Path(tmp) / "record.sqlite")
+        with open_client(config) as client:
+            for mode in args.modes:
+                ex = get_extractor(mode, client)
+                for case in cases:
+                    t0 = time.perf_counter()
+                    r = extract_file(case.input, ex)
+                    print(f"{mode:7} {case.id:12} {r.status:8} {time.perf_counter() - t0:6.1f} s "
+                          f"{r.usage}", flush=True)
+        rows = LLMStore(config.db_path()).cache_rows()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8") as f:
+        for row in sorted(rows, key=lambda r: (r["prompt"], r["key"])):
+            f.write(json.dumps({k: row[k] for k in ("key", "model", "prompt", "input_hash",
+                                                    "response", "prompt_tokens",
+                                                    "completion_tokens")},
+                               ensure_ascii=False) + "\n")
+    print(f"{len(rows)} replies of {config.model} written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
