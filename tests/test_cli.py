@@ -68,7 +68,8 @@ def test_committed_json_schemas_are_current() -> None:
 def test_extract_creates_the_output_folder_and_reports_unwritable_output(tmp_path: Path) -> None:
     seed = str(SHARED / "seeds" / "003_0aa8d14253b31198.txt")
     out = tmp_path / "new" / "dir" / "r.jsonl"
-    assert runner.invoke(app, ["extract", seed, "-o", str(out), "-q", "--mode", "template"]).exit_code == 0
+    res = runner.invoke(app, ["extract", seed, "-o", str(out), "-q", "--mode", "template"])
+    assert res.exit_code == 0
     assert out.exists()
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")

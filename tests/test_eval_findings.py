@@ -1,10 +1,7 @@
-"""Reader bugs the eval's generated layouts revealed, each as a minimal text. They are expected
-to fail until the reader is fixed (strict: a fix makes the test pass and asks for the marker to
-go). The eval keeps the affected layouts' failures visible in its metrics meanwhile."""
+"""Reader bugs the eval's generated layouts revealed, each as a minimal text; fixed, and kept as
+regression tests."""
 
 from __future__ import annotations
-
-import pytest
 
 from extractor import template as tpl
 from extractor.normalise import normalise
@@ -14,10 +11,6 @@ from tests.layouts import consistent_rows, report
 APPS = tpl.APPLICATIONS
 REVIEW = [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
 ROWS = consistent_rows(new=[6, 0, 0, 0, 0, 0], granted=[6, 0, 0, 0, 0, 0], not_held=[0] * 6)
-
-
-def bug(reason: str, raises: type[Exception] = AssertionError) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, raises=raises, reason=f"reader bug: {reason}")
 
 
 def _with_review_line(line: str) -> str:
@@ -32,25 +25,18 @@ def _review(text: str) -> list:
     return [ex.fields[f] for f in tpl.REVIEW.field_ids()]
 
 
-@bug("a Markdown table's delimiter row (| --- |) is read as 15 placeholder cells of "
-     "table 四")
 def test_markdown_delimiter_row_is_not_a_row_of_cells() -> None:
     text = _with_review_line("| " + " | ".join(["---"] * 15) + " |\n| "
                              + " | ".join(map(str, REVIEW)) + " |")
     assert _review(text) == REVIEW
 
 
-@bug(raises=ValueError, reason="placement._split_readings raises ValueError (int('')) when a "
-     "digit run is given more parts than it has digits")
 def test_a_short_digit_run_does_not_crash_the_reader() -> None:
     # table 四 as PDF text with its cells run together, one cell of the last group lost
     ex = read(normalise(_with_review_line("10001 00000 0000")).text)
     assert ex.fields["review.total"] is not None
 
 
-@bug("when the combinations of row readings exceed placement.resolve's limit, rows are "
-     "settled greedily and equally valid readings are no longer reported: misplaced columns "
-     "without a flag")
 def test_dropped_cells_are_placed_right_or_flagged() -> None:
     # 法律服务机构 holds 2, 1, 1: every column of 法人或其他组织 satisfies every rule as well,
     # so the reading must be flagged ambiguous (it is, when fewer rows have several readings).
@@ -62,7 +48,5 @@ def test_dropped_cells_are_placed_right_or_flagged() -> None:
     assert got == rows["new"] or "applications.new.legal_service" in flagged
 
 
-@bug("table 四 printed with every cell empty (web pages) gives null fields and a `missing` "
-     "error; empty cells of a table that is present are 0 (PROTOCOL.md rule 3), as in table 三")
 def test_an_all_blank_review_table_reads_as_zeros() -> None:
     assert _review(_with_review_line("\t" * 14)) == [0] * 15

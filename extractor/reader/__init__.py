@@ -78,6 +78,18 @@ def read(text: str, prefer: Mapping[str, pl.Value] | None = None) -> Extraction:
     return ex
 
 
+def _swap(i: int, j: int) -> pl.Swap:
+    def swap(v: tuple[pl.Value, ...]) -> tuple[pl.Value, ...]:
+        w = list(v)
+        w[i], w[j] = w[j], w[i]
+        return tuple(w)
+    return swap
+
+
+# Two applicant columns exchanged throughout table 三: the symmetry dropped cells leave open.
+_COLUMN_SWAPS = [_swap(i, j) for i in range(6) for j in range(i + 1, 6)]
+
+
 def _row_rule(values: tuple[pl.Value, ...]) -> int:
     """Rule 1 on one row: the six applicant columns add up to the total."""
     return int(sum(values[:6]) != values[6])
@@ -185,7 +197,7 @@ def assign_rows(text: str, table: tpl.Table, segs: dict[str, Segment], ex: Extra
             extra.append(row_id)
 
     if is_apps:
-        chosen, ties = pl.resolve(options, _column_rules)
+        chosen, ties = pl.resolve(options, _column_rules, swaps=_COLUMN_SWAPS)
     else:  # rows are independent: no identity ties them together
         chosen = {k: v[0] for k, v in options.items()}
         ties = [chosen]
@@ -311,6 +323,13 @@ def read_review(text: str, region: Span, ex: Extraction, by: str) -> None:
                              fields=table.field_ids(),
                              message="table 四 holds more numbers than its 15 cells; "
                                      "the first 15 were kept"))
+    if not tokens and masks:  # the table is there with every cell empty: 0, as in table 三
+        for r in table.rows:
+            ex.rows[f"review.{r.id}"] = (region.start, region.end)
+        for fid in table.field_ids():
+            ex.set(fid, 0, Evidence(start=region.end, end=region.end, text="", cell="blank",
+                                    row_start=region.start, row_end=region.end), by)
+        return
     if not tokens:
         ex.flags.append(Flag(rule="missing", severity="error", kind="source",
                              fields=table.field_ids(),

@@ -42,6 +42,8 @@ MAX_CANDIDATES = 20_000
 
 def _splits(digits: str, parts: int) -> Iterator[list[str]]:
     """Ways to cut a run of digits into `parts` numbers without leading zeros."""
+    if len(digits) < parts:  # fewer digits than numbers wanted: no way to cut it
+        return
     if parts == 1:
         if digits == "0" or not digits.startswith("0"):
             yield [digits]
@@ -136,9 +138,13 @@ def distinct(readings: Sequence[Reading]) -> list[Reading]:
     return out
 
 
+Swap = Callable[[tuple[Value, ...]], tuple[Value, ...]]
+
+
 def resolve(options: dict[str, list[Reading]],
             score: Callable[[dict[str, tuple[Value, ...]]], int],
-            limit: int = 50_000) -> tuple[dict[str, Reading], list[dict[str, Reading]]]:
+            limit: int = 50_000, swaps: Sequence[Swap] = ()
+            ) -> tuple[dict[str, Reading], list[dict[str, Reading]]]:
     """Choose one reading per row minimising `score` (violated identities across rows).
     Returns the choice and every choice that ties with it (more than one: ambiguous).
     Rows with a single reading are fixed; beyond `limit` combinations, rows are settled greedily.
@@ -169,4 +175,26 @@ def resolve(options: dict[str, list[Reading]],
     for _ in range(2):  # coordinate descent: settle one row at a time given the others
         for k in open_rows:
             choice[k] = min(options[k], key=lambda r, k=k: total({**choice, k: r}))
-    return choice, [choice]
+    # Too many combinations to prove the choice unique. Look for equally good neighbours: one
+    # row read otherwise, or the whole table with two columns swapped (dropped cells hide
+    # which column a value came from in every row alike).
+    best_score = total(choice)
+    ties = [choice]
+    for k in open_rows:
+        for r in options[k]:
+            if r is not choice[k] and total({**choice, k: r}) == best_score:
+                ties.append({**choice, k: r})
+    for swap in swaps:
+        swapped: dict[str, Reading] = {}
+        for k, r in choice.items():
+            want = swap(r.values())
+            match = next((o for o in options[k] if o.values() == want), None)
+            if match is None:
+                break
+            swapped[k] = match
+        else:
+            if ({k: r.values() for k, r in swapped.items()}
+                    != {k: r.values() for k, r in choice.items()}
+                    and total(swapped) == best_score):
+                ties.append(swapped)
+    return choice, ties

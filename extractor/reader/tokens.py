@@ -16,7 +16,8 @@ _NUMBER = (
     r"|(?<![\d.])\d+(?:\.\d+)?(?![\d.]\d)"
 )
 # A placeholder alone in its cell: '/', '-', '—', '无', '×' between separators.
-_PLACEHOLDER = r"(?:(?<=^)|(?<=[\s|]))(?:[/\-—–－×]+|无)(?=[\s|]|$)"
+# (At most two dashes: `---` is a Markdown table's delimiter row, not a cell.)
+_PLACEHOLDER = r"(?:(?<=^)|(?<=[\s|]))(?:[/\-—–－×]{1,2}|无)(?=[\s|]|$)"
 TOKEN_RE = re.compile(
     rf"(?P<num>{_NUMBER})(?P<unit>\s*万元|\s*元)?|(?P<ph>{_PLACEHOLDER})", re.MULTILINE
 )
