@@ -5,6 +5,7 @@ version, model, reply, tokens) the model produced. Re-run after changing a promp
 shape; the replay client names the prompt and the report when a reply is missing.
 
     .venv/bin/python scripts/record_replies.py [--modes hybrid llm] [--cases seed_000 …]
+        [--llm-cases seed_000 seed_004]
 
 Uses the configured endpoint (EXTRACTOR_LLM_BASE_URL) or, by default, the bundled model.
 """
@@ -30,6 +31,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--modes", nargs="+", default=["hybrid", "llm"])
     ap.add_argument("--cases", nargs="*", default=None)
+    ap.add_argument("--llm-cases", nargs="*", default=["seed_000", "seed_004"],
+                    help="llm mode is slow on 2 cores (minutes a report): these cases only")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     cases = [c for c in load_cases() if not args.cases or c.id in args.cases]
@@ -39,6 +42,8 @@ def main() -> None:
             for mode in args.modes:
                 ex = get_extractor(mode, client)
                 for case in cases:
+                    if mode == "llm" and args.llm_cases and case.id not in args.llm_cases:
+                        continue
                     t0 = time.perf_counter()
                     r = extract_file(case.input, ex)
                     print(f"{mode:7} {case.id:12} {r.status:8} {time.perf_counter() - t0:6.1f} s "

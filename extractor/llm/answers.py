@@ -30,19 +30,23 @@ def row_key(row: tpl.Row) -> str:
     return key
 
 
+def _field_name(row: tpl.Row) -> str:
+    """The answer key: the printed label itself where it is a valid identifier (CJK letters
+    are), so the schema the model is constrained by says 本年新收, not `new`."""
+    key = row_key(row)
+    return key if key.isidentifier() else row.id.replace(".", "__")
+
+
 @cache
 def rows_answer(table_id: str) -> type[BaseModel]:
     table = tpl.table_of(table_id)
-    fields = {
-        row.id.replace(".", "__"): (str, Field(default="", alias=row_key(row)))
-        for row in table.rows
-    }
+    fields = {_field_name(row): (str, Field(default="")) for row in table.rows}
     return create_model(f"{table.id.title()}Rows", __base__=_Answer, **fields)
 
 
 def row_strings(answer: BaseModel, table: tpl.Table) -> dict[str, str]:
     """Row id → the numbers the model copied for it."""
-    return {row.id: getattr(answer, row.id.replace(".", "__")) or "" for row in table.rows}
+    return {row.id: getattr(answer, _field_name(row)) or "" for row in table.rows}
 
 
 class ReviewAnswer(_Answer):

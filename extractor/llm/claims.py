@@ -36,7 +36,8 @@ def cell_for(quote: str, fmt: str) -> str | None:
 
 
 _COUNT = re.compile(r"\d+\s*余?\s*[件条项次个]")
-_SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
+# A sentence runs to 。 or ；, across line breaks: PDF text wraps prose mid-sentence.
+_SENTENCE = re.compile(r"[^。；;]+[。；;]?")
 # After a total: optional punctuation and a bracketed aside (（含上年结转 2 件）), then 其中.
 _PARTS_FOLLOW = re.compile(r"[\s,，:：。]*(?:[(（][^)）]{0,30}[)）][\s,，:：]*)?其中")
 
@@ -47,10 +48,11 @@ def candidate_sentences(text: str, start: int, end: int) -> list[tuple[int, int]
     spans = [m.span() for m in _SENTENCE.finditer(text, start, end)]
     keep = []
     for i, (s, e) in enumerate(spans):
-        sent = text[s:e]
+        sent = re.sub(r"\s*\n\s*", "", text[s:e])
         if not _COUNT.search(sent):
             continue
-        nxt = text[spans[i + 1][0]:spans[i + 1][1]] if i + 1 < len(spans) else ""
+        nxt = re.sub(r"\s+", "", text[spans[i + 1][0]:spans[i + 1][1]]) if i + 1 < len(
+            spans) else ""
         if ("其中" in sent or nxt.lstrip().startswith("其中")
                 or any(w in sent for w, _ in CELL_WORDS) or _NEW.search(sent)):
             if keep and keep[-1][1] == s and sent.lstrip().startswith("其中"):

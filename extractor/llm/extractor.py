@@ -120,7 +120,8 @@ class _Base:
         if not sents:
             return
         ans = self._ask(ex, "claims", ClaimsAnswer,
-                        text="\n".join(text[s:e].strip() for s, e in sents))
+                        text="\n".join(re.sub(r"\s*\n\s*", "", text[s:e]).strip()
+                                        for s, e in sents))
         ex.claims = to_claims(ans, text, region.start, region.end, ex.template or "2021")
 
 

@@ -51,7 +51,5 @@ def row_list(table: tpl.Table) -> str:
     lines = []
     for row in table.rows:
         cols = table.row_columns(row)
-        what = f"{len(cols)} numbers" if cols else "1 number"
-        group = f"{row.group} · " if row.group else ""
-        lines.append(f"- {row_key(row)}: {group}{row.label} ({what})")
+        lines.append(f"- {row_key(row)}: {len(cols) or 1} number{'s' if len(cols) > 1 else ''}")
     return "\n".join(lines)
