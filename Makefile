@@ -39,11 +39,14 @@ test: setup lint
 	$(BIN)/pytest -q
 	$(MAKE) eval-ci
 
-# The eval (eval/README.md) in template mode over the fixtures and a generated set; exits non-zero
-# below eval/thresholds.toml. About a minute on 2 cores.
+# The eval (eval/README.md) in template mode over the fixtures and a generated set, and in hybrid
+# mode over the fixtures with the real model's recorded replies; exits non-zero below
+# eval/thresholds.toml. About a minute on 2 cores.
 eval-ci: setup
 	$(BIN)/extractor eval fixtures/cases --generate 330 --seed 1 --jobs 2 -o $(OUT)/eval-ci \
 		--thresholds eval/thresholds.toml -q
+	$(BIN)/extractor eval fixtures/cases --mode hybrid --replay tests/recordings/replies.jsonl \
+		-o $(OUT)/eval-ci-hybrid --thresholds eval/thresholds.toml -q
 
 bench: setup
 	$(BIN)/python benchmarks/bench_template.py

@@ -26,7 +26,7 @@ SUPPORTED = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".shtml", ".p
 # something else, and reading it would only cost time.
 MAX_TEXT_CHARS = 2_000_000
 # Flags an extractor raises about its own reading; `recheck` keeps them and recomputes the rest.
-EXTRACTOR_RULES = {"ambiguous", "missing", "unit", "extra_values"}
+EXTRACTOR_RULES = {"ambiguous", "settled", "missing", "unit", "extra_values", "llm", "cross_check"}
 
 
 def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:

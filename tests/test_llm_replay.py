@@ -51,3 +51,17 @@ def test_narrative_mismatches_are_flagged_with_both_quotes(
     assert ("余" in f.message) == approximate
     for q in f.quotes:  # every quote is the report's own words
         assert q.replace(" ", "") in r.text.replace(" ", "").replace("\n", "")
+
+
+@pytest.mark.parametrize("case_id", ["seed_000", "seed_004"])
+def test_llm_mode_never_errs_silently(client: ReplayClient, case_id: str) -> None:
+    """The 1.5B model misses most rows of table 三 when it reads alone; every value it gets wrong
+    or leaves out must carry a flag, and nothing it gives is trusted without evidence."""
+    case = CASES[case_id]
+    r = extract_file(case.input, get_extractor("llm", client))
+    flagged = {f for fl in r.flags for f in fl.fields}
+    wrong = compare(case, r)
+    assert wrong, "the recorded model reads some fields wrong: this test guards their flags"
+    assert [m for m in wrong if m.field not in flagged] == []
+    for fid, ev in r.evidence.items():  # whatever has evidence is grounded in the text
+        assert r.text[ev.start:ev.end] == ev.text, fid

@@ -9,19 +9,13 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .html_report import WORST
+from .html_report import WORST, num
 
 _VERDICT = {"better": "[green]better[/green]", "worse": "[red]worse[/red]", "same": ""}
 
 
 def pct(x: float | None, digits: int = 2) -> str:
     return "–" if x is None else f"{100 * x:.{digits}f}%"
-
-
-def num(x: Any) -> str:
-    if x is None:
-        return "–"
-    return f"{x:.3f}" if isinstance(x, float) else str(x)
 
 
 def _table(title: str) -> Table:

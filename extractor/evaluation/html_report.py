@@ -39,7 +39,8 @@ def _pct(x: float | None, digits: int = 1) -> str:
     return "–" if x is None else f"{100 * x:.{digits}f} %"
 
 
-def _num(x: Any) -> str:
+def num(x: Any) -> str:
+    """A metric for people: – for none, floats to three places (the terminal uses it too)."""
     if x is None:
         return "–"
     return f"{x:.3f}" if isinstance(x, float) else str(x)
@@ -96,8 +97,8 @@ def _cards(o: Mapping[str, Any]) -> str:
         ("narrative flag recall", _pct(o.get("narrative_flag_recall")),
          _tone(o.get("narrative_flag_recall"), .9, .5)),
         ("flag precision", _pct(o.get("flag_precision")), _tone(o.get("flag_precision"), .9, .7)),
-        ("seconds / report", _num(o.get("seconds_mean")), ""),
-        ("tokens / report", _num(o.get("tokens_mean")), ""),
+        ("seconds / report", num(o.get("seconds_mean")), ""),
+        ("tokens / report", num(o.get("tokens_mean")), ""),
     ]
     return '<div class="cards">' + "".join(
         f'<div class="card {tone}"><b>{_e(v)}</b><span>{_e(k)}</span></div>'
@@ -115,7 +116,7 @@ def _layout_table(layouts: Mapping[str, Mapping[str, Any]]) -> str:
                      f'{_pct(m.get("narrative_flag_recall"), 0)} '
                      f'({m.get("narrative_expected", 0)})',
                      _pct(m.get("flag_precision"), 0), str(m.get("failed", 0)),
-                     _num(m.get("seconds_mean"))])
+                     num(m.get("seconds_mean"))])
     return table(["layout", "reports", "accuracy", "exact", "wrong", "missing", "spurious",
                   "silent", "arith recall (n)", "narrative recall (n)", "precision", "failed",
                   "s/report"], rows, numeric=range(1, 13))
@@ -175,8 +176,8 @@ def render(report: Mapping[str, Any]) -> str:
     checks = report.get("thresholds", [])
     if checks:  # failures in view, the full list folded (a CI profile has dozens)
         def rows(cs: Iterable[Mapping[str, Any]]) -> list[list[str]]:
-            return [[_e(c["scope"]), f"<code>{_e(c['threshold'])}</code>", _num(c["limit"]),
-                     _num(c["value"]), '<span class="ok">pass</span>' if c["ok"]
+            return [[_e(c["scope"]), f"<code>{_e(c['threshold'])}</code>", num(c["limit"]),
+                     num(c["value"]), '<span class="ok">pass</span>' if c["ok"]
                      else '<span class="fail">FAIL</span>'] for c in cs]
 
         head = ["scope", "threshold", "limit", "value", ""]

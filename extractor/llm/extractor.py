@@ -25,7 +25,7 @@ from .. import template as tpl
 from ..extraction import CURRENT_REPORT, Extraction
 from ..reader import assign_rows, read, read_review
 from ..reader.layout import Span, find_anchors, find_sections, section_region
-from ..reader.meta import detect_format
+from ..reader.meta import detect_format, find_published, find_title
 from ..results import Claim, Evidence, Flag
 from ..rules import verify
 from .answers import ClaimsAnswer, HeaderAnswer, ReviewAnswer, row_strings, rows_answer
@@ -113,6 +113,7 @@ class _Base:
         if date is not None:
             m = re.search(rf"{date.year}\s*年\s*0?{date.month}\s*月\s*0?{date.day}\s*日", text)
             ex.set("meta.published", date, _ev(text, m.span() if m else None), LLM)
+        _cross_check_header(text, ex)
 
     def read_claims(self, text: str, sections: dict[str, Span], ex: Extraction) -> None:
         region = section_region(text, sections, "overview") or Span(0, min(len(text), 3000))
@@ -123,6 +124,23 @@ class _Base:
                         text="\n".join(re.sub(r"\s*\n\s*", "", text[s:e]).strip()
                                         for s, e in sents))
         ex.claims = to_claims(ans, text, region.start, region.end, ex.template or "2021")
+
+
+def _cross_check_header(text: str, ex: Extraction) -> None:
+    """The model's header against the reader's title and date finders: a disagreement, or a
+    value the model did not see, is worth a reviewer's look (a small model alone is not trusted).
+    """
+    agency, year = find_title(text)
+    published = find_published(text)
+    for fid, found in (("meta.agency", agency), ("meta.year", year),
+                       ("meta.published", published)):
+        if found is not None and ex.fields.get(fid) != found.value:
+            value = found.value.isoformat() if isinstance(found.value, dt.date) else found.value
+            ex.flags.append(Flag(
+                rule="cross_check", severity="warning", kind="extraction", fields=[fid],
+                message=f"the model read {fid} as {ex.fields.get(fid)!r}; the text at "
+                        f"{found.start} reads {value!r}", expected=value,
+                found=str(ex.fields.get(fid))))
 
 
 def _ev(text: str, span: tuple[int, int] | None) -> Evidence | None:
