@@ -26,11 +26,13 @@ _NEW = re.compile(r"(?:收到|受理|新收).{0,12}申请")
 _INCLUDES_CARRIED = re.compile(r"含.{0,4}结转|结转")
 
 
-def cell_for(quote: str, fmt: str) -> str | None:
+def cell_for(quote: str, fmt: str, after: str = "") -> str | None:
+    """The cell a claim restates; `after`, the words that follow the quote in the text, can say
+    it includes the carried-over applications (（含上年结转 2 件）)."""
     for words, fid in CELL_WORDS:
         if words in quote and (fmt == "2021" or not fid.startswith("active.")):
             return fid
-    if _NEW.search(quote) and not _INCLUDES_CARRIED.search(quote):
+    if _NEW.search(quote) and not _INCLUDES_CARRIED.search(quote + after):
         return "applications.new.total"
     return None
 
@@ -39,7 +41,9 @@ _COUNT = re.compile(r"\d+\s*余?\s*[件条项次个]")
 # A sentence runs to 。 or ；, across line breaks: PDF text wraps prose mid-sentence.
 _SENTENCE = re.compile(r"[^。；;]+[。；;]?")
 # After a total: optional punctuation and a bracketed aside (（含上年结转 2 件）), then 其中.
-_PARTS_FOLLOW = re.compile(r"[\s,，:：。]*(?:[(（][^)）]{0,30}[)）][\s,，:：]*)?其中")
+_END = re.compile(r"[。；;]")
+_PARTS_FOLLOW = re.compile(r"\s*余?\s*[件条项次个]?[\s,，:：。]*"
+                           r"(?:[(（][^)）]{0,30}[)）][\s,，:：]*)?其中")
 
 
 def candidate_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -66,8 +70,20 @@ def to_claims(answer: ClaimsAnswer, text: str, start: int, end: int, fmt: str) -
     """Locate each quoted claim; a claim followed by 其中 takes the claims after it, up to the end
     of that sentence, as its parts."""
     located = []
+    seen_spans: set[tuple[int, int]] = set()
     for item in answer.claims:
-        span = locate(item.quote, text, start, end)
+        # a quote without its number (结果维持) occurs many times: find it with its number
+        span = None
+        if str(item.number) not in item.quote:
+            span = locate(f"{item.quote}{item.number}", text, start, end)
+        span = span or locate(item.quote, text, start, end)
+        if span is not None and span in seen_spans:
+            continue  # the same words listed twice
+        if span is not None:
+            seen_spans.add(span)
+            # the quote is the report's own words at that place (the number included)
+            item = type(item)(quote=re.sub(r"\s*\n\s*", "", text[span[0]:span[1]]),
+                              number=item.number)
         if span is None:  # not in the text: kept, unlocated, so rule 6 calls it our error
             located.append((None, item))
         else:
@@ -83,17 +99,21 @@ def to_claims(answer: ClaimsAnswer, text: str, start: int, end: int, fmt: str) -
         if span is not None:
             m = _PARTS_FOLLOW.match(text, span[1])
             if m:
-                stop = text.find("。", m.end())
-                stop = end if stop < 0 else stop
+                ends = _END.search(text, m.end())
+                stop = ends.start() if ends else end
                 for j in range(i + 1, len(located)):
                     pspan, pitem = located[j]
-                    if pspan is None or pspan[0] >= stop:
+                    # the list ends with the sentence, or where a new total (共, or more than
+                    # the total itself) begins
+                    if (pspan is None or pspan[0] >= stop or pitem.number > item.number
+                            or "共" in pitem.quote):
                         break
                     taken.add(j)
                     parts.append(_claim(pitem.quote, pitem.number, pspan, fmt,
                                         by=getattr(pitem, "by", "llm")))
+        after = text[span[1]:span[1] + 12] if span else ""
         claims.append(_claim(item.quote, item.number, span, fmt, parts,
-                             getattr(item, "by", "llm")))
+                             getattr(item, "by", "llm"), context=after))
     return claims
 
 
@@ -121,7 +141,9 @@ def _missed_totals(text: str, start: int, end: int, seen: list[tuple[int, int]]
 
 
 def _claim(quote: str, number: int, span: tuple[int, int] | None, fmt: str,
-           parts: list[Claim] | None = None, by: str = "llm") -> Claim:
-    return Claim(quote=quote, value=number, cell=cell_for(quote, fmt), parts=parts or [],
+           parts: list[Claim] | None = None, by: str = "llm", context: str = "") -> Claim:
+    """`context`: the words right after the quote (（含上年结转 2 件）changes what it restates)."""
+    return Claim(quote=quote, value=number, cell=cell_for(quote, fmt, context),
+                 parts=parts or [],
                  start=span[0] if span else None, end=span[1] if span else None,
                  approximate=bool(re.search(rf"{number}\s*余", quote)), by=by)

@@ -33,7 +33,7 @@ def check_claims(claims: list[Claim], fields: Mapping[str, Any], text: str) -> l
                             f"the table says {cell_value}",
                     expected=str(cell_value), found=str(claim.value), quotes=[claim.quote]))
         parts = [p for p in claim.parts if _num(p.value) is not None]
-        if value is not None and parts:
+        if value is not None and len(parts) >= 2:  # one "part" is a restatement, not a list
             total = sum((_num(p.value) or Decimal(0)) for p in parts)
             if total != value:
                 approx = " (the total is approximate: 余)" if claim.approximate else ""
