@@ -197,7 +197,24 @@ def assign_rows(text: str, table: tpl.Table, segs: dict[str, Segment], ex: Extra
             extra.append(row_id)
 
     if is_apps:
-        chosen, ties = pl.resolve(options, _column_rules, swaps=_COLUMN_SWAPS)
+        chosen, ties, unproven = pl.resolve(options, _column_rules, swaps=_COLUMN_SWAPS)
+        guessed = [k for k, v in options.items() if len(v) > 1]
+        if guessed and _column_rules({k: r.values() for k, r in chosen.items()}) > 0:
+            # no placement satisfies every rule (the report may not add up), so where the
+            # dropped cells went is a best guess: say so on those rows
+            ex.flags.append(Flag(
+                rule="ambiguous", severity="warning", kind="extraction",
+                fields=[f for r in guessed for f in table.row_field_ids(table.row(r))],
+                message=(f"{len(guessed)} rows of {table.title} print fewer numbers than cells "
+                         "and no placement satisfies every rule; the placement used breaks the "
+                         "fewest, but where their values belong is a guess")))
+        elif unproven and len(ties) == 1:
+            fields = [f for r in unproven for f in table.row_field_ids(table.row(r))]
+            ex.flags.append(Flag(
+                rule="ambiguous", severity="warning", kind="extraction", fields=fields,
+                message=(f"{len(unproven)} rows of {table.title} print fewer numbers than cells "
+                         "and too many placements combine to check them all; the placement "
+                         "used satisfies every rule but is not proven to be the only one")))
     else:  # rows are independent: no identity ties them together
         chosen = {k: v[0] for k, v in options.items()}
         ties = [chosen]

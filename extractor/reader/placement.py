@@ -144,15 +144,17 @@ Swap = Callable[[tuple[Value, ...]], tuple[Value, ...]]
 def resolve(options: dict[str, list[Reading]],
             score: Callable[[dict[str, tuple[Value, ...]]], int],
             limit: int = 50_000, swaps: Sequence[Swap] = ()
-            ) -> tuple[dict[str, Reading], list[dict[str, Reading]]]:
+            ) -> tuple[dict[str, Reading], list[dict[str, Reading]], list[str]]:
     """Choose one reading per row minimising `score` (violated identities across rows).
-    Returns the choice and every choice that ties with it (more than one: ambiguous).
-    Rows with a single reading are fixed; beyond `limit` combinations, rows are settled greedily.
+    Returns the choice, every choice found to tie with it (more than one: ambiguous), and the
+    rows whose reading is unproven (beyond `limit` combinations rows are settled greedily, and
+    several rows misplaced together can still satisfy every rule). Rows with a single reading
+    are fixed.
     """
     fixed = {k: v[0] for k, v in options.items() if len(v) == 1}
     open_rows = [k for k, v in options.items() if len(v) > 1]
     if not open_rows:
-        return fixed, [fixed]
+        return fixed, [fixed], []
 
     def total(choice: dict[str, Reading]) -> int:
         return score({k: r.values() for k, r in choice.items()})
@@ -170,7 +172,7 @@ def resolve(options: dict[str, list[Reading]],
                 best_score, best = s, [choice]
             elif s == best_score:
                 best.append(choice)
-        return best[0], best
+        return best[0], best, []
     choice = {**fixed, **{k: options[k][0] for k in open_rows}}
     for _ in range(2):  # coordinate descent: settle one row at a time given the others
         for k in open_rows:
@@ -197,4 +199,4 @@ def resolve(options: dict[str, list[Reading]],
                     != {k: r.values() for k, r in choice.items()}
                     and total(swapped) == best_score):
                 ties.append(swapped)
-    return choice, ties
+    return choice, ties, open_rows
