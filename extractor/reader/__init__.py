@@ -16,7 +16,7 @@ from ..results import Evidence, Flag
 from . import placement as pl
 from .layout import Span, find_anchors, find_sections, header_masks, section_region
 from .meta import detect_format, find_published, find_title
-from .tokens import explicit_cells, tokenize
+from .tokens import CellSlot, explicit_cells, tokenize
 
 NAME = "template"
 Segment = tuple[int, int, int]  # (label start, cells start, cells end) in the text
@@ -132,6 +132,13 @@ def _value(cell: pl.Cell, kind: tpl.Kind) -> pl.Value:
     return v
 
 
+def _visible_reading(slots: list[CellSlot]) -> pl.Reading:
+    """The reading of a row whose cells are visible: each slot's token, or a blank."""
+    return pl.Reading(tuple(
+        pl.Cell(s.token.value, s.token, s.token.start, s.token.end, False) if s.token
+        else pl.Cell(None, None, s.start, s.start, False) for s in slots), False)
+
+
 def _row_readings(text: str, seg: Segment, n: int, masks: list[tuple[int, int]],
                   check: Callable[[tuple[pl.Value, ...]], int] | None,
                   ) -> tuple[list[pl.Reading], int]:
@@ -141,10 +148,7 @@ def _row_readings(text: str, seg: Segment, n: int, masks: list[tuple[int, int]],
     tokens = tokenize(text, label_end, end, masks)
     slots = explicit_cells(text, label_end, end, tokens)
     if slots is not None and len(slots) == n:
-        cells = tuple(
-            pl.Cell(s.token.value, s.token, s.token.start, s.token.end, False) if s.token
-            else pl.Cell(None, None, s.start, s.start, False) for s in slots)
-        return [pl.Reading(cells, False)], len(tokens)
+        return [_visible_reading(slots)], len(tokens)
     return pl.distinct(pl.candidates(tokens, n, label_end, check)), len(tokens)
 
 
@@ -330,9 +334,7 @@ def read_review(text: str, region: Span, ex: Extraction, by: str) -> None:
     line_start = text.rfind("\n", region.start, first) + 1
     slots = explicit_cells(text, line_start, region.end, tokens)
     if slots is not None and len(slots) == n:
-        readings = [pl.Reading(tuple(
-            pl.Cell(s.token.value, s.token, s.token.start, s.token.end, False) if s.token
-            else pl.Cell(None, None, s.start, s.start, False) for s in slots), False)]
+        readings = [_visible_reading(slots)]
     else:
         readings = pl.distinct(pl.candidates(tokens, n, first, _group_rule))
     if len(tokens) > n:
