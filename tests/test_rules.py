@@ -125,3 +125,12 @@ def test_recheck_clears_a_flag_once_the_value_is_corrected() -> None:
     after = recheck(result)
     assert not any(f.rule == "R4" for f in after.flags)
     assert Decimal(after.fields["review.total"]) == 11
+
+
+def test_a_reviewed_value_is_grounded_by_the_reviewer() -> None:
+    text = _text()
+    ex = read(text)
+    ex.fields["applications.granted.natural_person"] = 50  # the text says 5
+    assert any(f.rule == "grounding" for f in verify(ex, text))
+    ex.extractors["applications.granted.natural_person"] = "review"
+    assert not any(f.rule == "grounding" for f in verify(ex, text))

@@ -26,14 +26,9 @@ def flag_keys(flags: list[Flag]) -> list[str]:
 
 
 def reverify(result: ReportResult) -> ReportResult:
-    """Re-run the per-report rules (pipeline.recheck). A value a reviewer typed is grounded by
-    the reviewer, not by the evidence span (which still points where the extractor read), so
-    grounding flags on reviewed fields are dropped."""
-    checked = pipeline.recheck(result)
-    reviewed = {fid for fid, how in result.extractors.items() if how == "review"}
-    flags = [f for f in checked.flags
-             if not (f.rule == "grounding" and f.fields and set(f.fields) <= reviewed)]
-    return checked.model_copy(update={"flags": flags})
+    """Re-run the per-report rules (pipeline.recheck); grounding takes a reviewed value as
+    grounded by the reviewer."""
+    return pipeline.recheck(result)
 
 
 def apply_corrections(original: ReportResult, corrections: dict[str, Any]) -> ReportResult:
