@@ -103,6 +103,32 @@ def test_flag_recall_and_precision() -> None:
     assert m["warnings_per_report"] == 2
 
 
+def test_an_arithmetic_flag_on_an_unplaceable_column_is_caught_in_its_table_only() -> None:
+    # The report dropped the row's empty cells, so the reader put the lone "2" in the first
+    # column and flagged the row ambiguous: rule 3 fails on natural_person, not on total.
+    total_col = frozenset(f"applications.{r}.total" for r in ("granted", "total"))
+    first_col = [f"applications.{r}.natural_person" for r in ("granted", "total")]
+    expected = [mx.Expected("R3", total_col, "wrong_total")]
+    values = dict.fromkeys([*ROW, *first_col], 0)
+    case = _case(values)
+
+    def score(flags: list[Flag]) -> mx.CaseScore:
+        return mx.score_case(mx.EvalCase(case, "pipe_dropped", expected),
+                             _result("2", values, flags=flags), fields=list(values))
+
+    r3 = _flag("R3", first_col)
+    guess = _flag("ambiguous", ROW, severity="warning")
+    review_r3 = _flag("R3", [A])  # not rule 3's table: never a catch
+    assert [ok for _, ok in score([r3]).expected] == [False]  # no ambiguity said: a miss
+    assert [ok for _, ok in score([review_r3, guess]).expected] == [False]
+    cs = score([r3, guess])
+    assert [ok for _, ok in cs.expected] == [True] and cs.unplaced_catches == 1
+    m = mx.overall([cs]).metrics()
+    assert (m["arith_flag_recall"], m["arith_caught_unplaced"]) == (1.0, 1)
+    exact = score([_flag("R3", sorted(total_col)), guess])
+    assert exact.unplaced_catches == 0 and exact.expected[0][1]
+
+
 def test_a_flag_on_a_misread_field_is_useful_even_when_nothing_was_expected() -> None:
     case = _case({A: 5})
     result = _result("6", {A: 6}, flags=[_flag("grounding", [A])])

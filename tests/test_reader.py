@@ -136,3 +136,29 @@ def test_2019_form_of_table_2() -> None:
 def test_not_a_report() -> None:
     ex = read("今天天气很好。\n我们去公园散步，看到 3 只鸭子。\n")
     assert not ex.is_report
+
+
+@pytest.mark.parametrize(("line", "n", "after_label", "want"), [
+    # HTML saved as text: every empty <td> is a visible empty cell, the leading ones included
+    ("1.信访举报投诉类申请\t\t\t\t\t\t\t5", 7, True, [None] * 6 + [5]),
+    # a label spanning two columns leaves one filler cell before the values
+    ("(七)总计\t\t6\t\t\t\t\t\t6", 7, True, [6, None, None, None, None, None, 6]),
+    # table 四's data row: 15 cells, the trailing empty ones real
+    ("\t\t\t\t\t\t\t\t1\t1\t\t\t\t\t", 15, False, [None] * 8 + [1, 1] + [None] * 5),
+    # trailing padding of a mangled row is not a cell
+    ("(七) 总计\t21\t0\t0\t0\t0\t0\t21\t\t", 7, True, [21, 0, 0, 0, 0, 0, 21]),
+    # dropped cells padded at the end (seed 004): positions unknown, left to the rules
+    ("(七)总计 | 6 | 6 | |||||||", 7, True, None),
+    ("1.属于国家秘密 | 5 | 5 |||", 7, True, None),
+])
+def test_explicit_cells_reads_visible_cells_and_refuses_dropped_ones(
+        line: str, n: int, after_label: bool, want: list[int | None] | None) -> None:
+    from extractor.reader.tokens import explicit_cells, tokenize
+
+    start = 0
+    if after_label:
+        start = max(line.find("申请"), line.find("总计"), line.find("秘密")) + 2
+    slots = explicit_cells(line, start, len(line), tokenize(line, start, len(line)), n,
+                           after_label=after_label)
+    got = None if slots is None else [s.token.value if s.token else None for s in slots]
+    assert got == want

@@ -8,7 +8,11 @@ Definitions (eval/README.md explains them by example):
 - a field is *flagged* when any flag of the result names it; a *silent* error is a wrong or
   spurious value that no flag names.
 - an expected flag (injected error or labelled source error) is *caught* when the result raises
-  a flag with its rule on the same fields (rule 6: or quoting the same words).
+  a flag with its rule on the same fields (rule 6: or quoting the same words). Rules 1–4: also
+  when the result raises the rule in the same table while an `ambiguous` flag names one of the
+  expected fields: where the report dropped cells and no placement adds up, which column fails
+  cannot be known, and the result says so. These catches are counted apart (`arith_caught_
+  unplaced`) so a regression in placement still shows.
 - a raised flag (severity error, or rule 6) is *useful* when it catches an expected flag or names
   a field that is not correct; precision = useful / raised.
 """
@@ -38,6 +42,10 @@ def section_of(fid: str) -> str:
     return "meta" if table is None else SECTION_OF_TABLE[table]
 
 
+def _tables(fields: Iterable[str]) -> set[str | None]:
+    return {tpl.spec(f).table for f in fields}
+
+
 def _squash(s: str) -> str:
     return "".join(s.split())
 
@@ -60,11 +68,14 @@ class Expected:
             return "arithmetic"
         return "narrative" if self.rule == "R6" else "other"
 
-    def caught_by(self, flag: Flag) -> bool:
+    def caught_by(self, flag: Flag, unplaced: frozenset[str] = frozenset()) -> bool:
+        """`unplaced`: the fields the result flags as ambiguous (their column is uncertain)."""
         if flag.rule != self.rule:
             return False
         if self.fields and frozenset(flag.fields) == self.fields:
             return True
+        if self.category == "arithmetic" and self.fields & unplaced:
+            return _tables(flag.fields) == _tables(self.fields)
         if self.rule == "R6" and self.quote:
             q = _squash(self.quote)
             return any(_squash(x) and (_squash(x) in q or q in _squash(x))
@@ -136,6 +147,7 @@ class CaseScore:
     status: str  # the result's: ok, partial, error
     fields: list[FieldOutcome]
     expected: list[tuple[Expected, bool]]  # each with whether it was caught
+    unplaced_catches: int  # of those, caught in the table only (the column is uncertain)
     raised: list[tuple[Flag, bool]]  # flags that claim a problem, each with whether useful
     warnings: int = 0
     seconds: float | None = None
@@ -217,16 +229,19 @@ def score_case(ec: EvalCase, result: ReportResult, seconds: float | None = None,
                                      ev.text if ev else None))
     status_of = {o.field: o.status for o in outcomes}
     gold_none = {o.field for o in outcomes if o.gold is None}
-    expected = [(e, any(e.caught_by(f) for f in result.flags)) for e in ec.expected]
+    unplaced = frozenset(fid for f in result.flags if f.rule == "ambiguous" for fid in f.fields)
+    expected = [(e, any(e.caught_by(f, unplaced) for f in result.flags)) for e in ec.expected]
+    exactly = sum(any(e.caught_by(f) for f in result.flags) for e, _ in expected)
     raised = []
     for f in result.flags:
         if not claims_problem(f):
             continue
-        useful = any(e.caught_by(f) for e in ec.expected) or any(
+        useful = any(e.caught_by(f, unplaced) for e in ec.expected) or any(
             status_of.get(fid, "correct") != "correct" for fid in f.fields) or (
             f.rule == "missing" and bool(f.fields) and set(f.fields) <= gold_none)
         raised.append((f, useful))
-    return CaseScore(case.id, ec.layout, result.status, outcomes, expected, raised,
+    return CaseScore(case.id, ec.layout, result.status, outcomes, expected,
+                     sum(ok for _, ok in expected) - exactly, raised,
                      warnings=sum(f.severity == "warning" for f in result.flags),
                      seconds=seconds, tokens=tokens_of(result), injected=ec.injected)
 
@@ -253,6 +268,7 @@ class Tally:
     failed: int = 0
     expected: dict[str, int] = field(default_factory=dict)  # by category
     caught: dict[str, int] = field(default_factory=dict)
+    unplaced: int = 0  # arithmetic catches in the table only (`Expected.caught_by`)
     raised: int = 0
     useful: int = 0
     warnings: int = 0
@@ -275,6 +291,7 @@ class Tally:
         for e, ok in cs.expected:
             self.expected[e.category] = self.expected.get(e.category, 0) + 1
             self.caught[e.category] = self.caught.get(e.category, 0) + ok
+        self.unplaced += cs.unplaced_catches
         self.raised += len(cs.raised)
         self.useful += sum(ok for _, ok in cs.raised)
         self.warnings += cs.warnings
@@ -300,6 +317,7 @@ class Tally:
             "arith_expected": self.expected.get("arithmetic", 0),
             "arith_flag_recall": _rate(self.caught.get("arithmetic", 0),
                                        self.expected.get("arithmetic", 0)),
+            "arith_caught_unplaced": self.unplaced,
             "narrative_expected": self.expected.get("narrative", 0),
             "narrative_flag_recall": _rate(self.caught.get("narrative", 0),
                                            self.expected.get("narrative", 0)),

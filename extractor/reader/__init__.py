@@ -146,8 +146,8 @@ def _row_readings(text: str, seg: Segment, n: int, masks: list[tuple[int, int]],
     seg[2]; also the number of tokens found (more than n: values we could not place)."""
     _, label_end, end = seg
     tokens = tokenize(text, label_end, end, masks)
-    slots = explicit_cells(text, label_end, end, tokens)
-    if slots is not None and len(slots) == n:
+    slots = explicit_cells(text, label_end, end, tokens, n, after_label=True)
+    if slots is not None:
         return [_visible_reading(slots)], len(tokens)
     return pl.distinct(pl.candidates(tokens, n, label_end, check)), len(tokens)
 
@@ -332,8 +332,8 @@ def read_review(text: str, region: Span, ex: Extraction, by: str) -> None:
     # One visible data row (tabs or pipes) is read by position; else by placement and rule 4.
     first = tokens[0].start if tokens else region.start
     line_start = text.rfind("\n", region.start, first) + 1
-    slots = explicit_cells(text, line_start, region.end, tokens)
-    if slots is not None and len(slots) == n:
+    slots = explicit_cells(text, line_start, region.end, tokens, n)
+    if slots is not None:
         readings = [_visible_reading(slots)]
     else:
         readings = pl.distinct(pl.candidates(tokens, n, first, _group_rule))

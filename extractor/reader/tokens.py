@@ -68,10 +68,16 @@ class CellSlot:
     token: Token | None
 
 
-def explicit_cells(text: str, start: int, end: int, tokens: list[Token]) -> list[CellSlot] | None:
-    """The cells of a row printed on one line with tab or pipe separators, where empty cells are
-    visible as empty separators: leading cells holding label text and trailing empty cells are
-    dropped. None when the row is not laid out that way."""
+def explicit_cells(text: str, start: int, end: int, tokens: list[Token], n: int,
+                   after_label: bool = False) -> list[CellSlot] | None:
+    """The n cells of a row printed on one line with tab or pipe separators, where empty cells are
+    visible as empty separators. `after_label`: `start` is the end of the row's label, so the
+    text before the first separator is the rest of the label's cell. Leading cells holding label
+    text are dropped. A tab row exactly n cells wide is read as printed; otherwise trailing empty
+    cells are dropped, as mangled rows pad with them (`| 6 | 6 |||||`, `21\t…\t21\t\t`).
+    Leading empty cells count as far as the row is n cells wide; more are fillers of a label
+    spanning several columns. None when the row is not laid out that way or its cells
+    cannot be told apart from dropped ones (the caller then places the values by the rules)."""
     nl = text.find("\n", start, end)
     line_end = end if nl < 0 else nl
     line = text[start:line_end]
@@ -80,7 +86,7 @@ def explicit_cells(text: str, start: int, end: int, tokens: list[Token]) -> list
         return None
     slots: list[CellSlot] = []
     pos = start
-    for part in line.split(sep):
+    for i, part in enumerate(line.split(sep)):
         s, e = pos, pos + len(part)
         pos = e + 1
         inside = [t for t in tokens if s <= t.start and t.end <= e]
@@ -90,15 +96,19 @@ def explicit_cells(text: str, start: int, end: int, tokens: list[Token]) -> list
         if inside:
             slots.append(CellSlot(s, e, inside[0]))
         elif not stripped:
-            slots.append(CellSlot(s, e, None))
+            if not (i == 0 and after_label):
+                slots.append(CellSlot(s, e, None))
         else:  # label text: only allowed before the first value
             if any(sl.token for sl in slots):
                 return None
             slots = []
-    while slots and slots[0].token is None:
-        slots.pop(0)
-    while slots and slots[-1].token is None:
-        slots.pop()
-    if not slots or any(t.start >= line_end for t in tokens if t.start >= start):
+    if not any(sl.token for sl in slots) or any(t.start >= line_end for t in tokens
+                                                 if t.start >= start):
         return None  # values continue on the next lines: not a one-line row
-    return slots
+    if sep == "\t" and len(slots) == n:
+        return slots  # a tab row exactly n cells wide: every cell is where it is printed
+    while slots[-1].token is None:
+        slots.pop()
+    while len(slots) > n and slots[0].token is None:
+        slots.pop(0)
+    return slots if len(slots) == n else None
