@@ -40,12 +40,15 @@ test: setup lint
 	$(MAKE) eval-ci
 
 # The eval (eval/README.md) in template mode over the fixtures and a generated set, and in hybrid
-# mode over the fixtures with the real model's recorded replies; exits non-zero below
-# eval/thresholds.toml. About a minute on 2 cores.
+# mode over the fixtures and 9 generated cases with a narrative error each, replaying the real
+# model's replies (recorded by scripts/record_replies.py with the same --generate options);
+# exits non-zero below eval/thresholds.toml. About a minute on 2 cores.
+NARRATIVE_LAYOUTS := tab,tab_shifted,pipe,pdf_text,html_gbk,docx,fullwidth,web_noise,form2019
 eval-ci: setup
 	$(BIN)/extractor eval fixtures/cases --generate 330 --seed 1 --jobs 2 -o $(OUT)/eval-ci \
 		--thresholds eval/thresholds.toml -q
 	$(BIN)/extractor eval fixtures/cases --mode hybrid --replay tests/recordings/replies.jsonl \
+		--generate 9 --seed 1 --inject narrative --layouts $(NARRATIVE_LAYOUTS) \
 		-o $(OUT)/eval-ci-hybrid --thresholds eval/thresholds.toml -q
 
 bench: setup

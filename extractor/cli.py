@@ -242,6 +242,9 @@ def eval_cmd(
     seed: Annotated[int, typer.Option(help="seed of the generated set")] = 0,
     layouts: Annotated[str | None, typer.Option(help="generate only these layouts (comma list)")
                        ] = None,
+    inject: Annotated[str | None, typer.Option(
+        help="inject only these error kinds, one per case (comma list: none, changed_cell, "
+             "swapped_cells, wrong_total, narrative)")] = None,
     generate_only: Annotated[bool, typer.Option("--generate-only",
                                                 help="write the generated set and stop")] = False,
     jobs: Annotated[int, typer.Option("-j", "--jobs", help="processes (template mode)")] = 1,
@@ -252,6 +255,7 @@ def eval_cmd(
     max_silent_errors: Annotated[int | None, typer.Option()] = None,
     min_flag_recall: Annotated[float | None, typer.Option()] = None,
     min_arith_flag_recall: Annotated[float | None, typer.Option()] = None,
+    min_narrative_flag_recall: Annotated[float | None, typer.Option()] = None,
     min_flag_precision: Annotated[float | None, typer.Option()] = None,
     compare: Annotated[tuple[Path, Path] | None, typer.Option(
         help="compare two report.json (A B) instead of running")] = None,
@@ -266,6 +270,7 @@ def eval_cmd(
     from .evaluation import compare as cmp
     from .evaluation import thresholds as th
     from .evaluation.generator import generate as write_set
+    from .evaluation.generator import mix_of
     from .evaluation.runner import load_cases
     from .fixtures import REPO
 
@@ -278,11 +283,12 @@ def eval_cmd(
     if mode not in MODES:
         _fail(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
     names = [x.strip() for x in layouts.split(",")] if layouts else None
+    kinds = [x.strip() for x in inject.split(",")] if inject else None
     paths = paths or [REPO / "fixtures" / "cases"]
     if generate_only:
         try:
             bases = [ec.case for ec in load_cases(paths)[0] if not ec.generated]
-            written = write_set(bases, generate, seed, output, names)
+            written = write_set(bases, generate, seed, output, names, mix_of(kinds))
         except (OSError, ValueError) as exc:
             _fail(str(exc))
         err.print(f"{len(written)} cases written to {output}/")
@@ -296,10 +302,11 @@ def eval_cmd(
     given = {"min_accuracy": min_accuracy, "min_exact_rate": min_exact_rate,
              "max_silent_errors": max_silent_errors, "min_flag_recall": min_flag_recall,
              "min_arith_flag_recall": min_arith_flag_recall,
+             "min_narrative_flag_recall": min_narrative_flag_recall,
              "min_flag_precision": min_flag_precision}
     limits.update({k: v for k, v in given.items() if v is not None})
     opts = api.Options(paths=paths, out_dir=output, mode=mode, generate=generate, seed=seed,
-                       layouts=names, jobs=jobs, limits=limits)
+                       layouts=names, inject=kinds, jobs=jobs, limits=limits)
     with _client(mode, base_url, model, replay) as client, Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(), console=err, disable=quiet) as progress:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..extractors import Extractor
 from . import html_report, thresholds
-from .generator import generate
+from .generator import generate, mix_of
 from .metrics import CaseScore
 from .runner import CSV_COLUMNS, build_report, csv_rows, extract_cases, load_cases
 
@@ -26,6 +26,7 @@ class Options:
     generate: int = 0
     seed: int = 0
     layouts: Sequence[str] | None = None
+    inject: Sequence[str] | None = None  # error kinds to inject (default: the usual mix)
     jobs: int = 1
     limits: Mapping[str, Any] = field(default_factory=dict)
 
@@ -54,7 +55,7 @@ def evaluate(opts: Options, progress: Callable[[int], Callable[[], None]] | None
         bases = [ec.case for ec in cases if not ec.generated]
         if not bases:
             raise ValueError("--generate needs hand-labelled cases to draw values from")
-        generate(bases, opts.generate, opts.seed, gen_dir, opts.layouts)
+        generate(bases, opts.generate, opts.seed, gen_dir, opts.layouts, mix_of(opts.inject))
         gen_cases, more = load_cases([gen_dir])
         cases += gen_cases
         skipped += more

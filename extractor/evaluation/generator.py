@@ -20,7 +20,7 @@ from typing import Any
 
 from ..fixtures import REPO, Case
 from . import files, layouts
-from .inject import ARITHMETIC, Injection, inject
+from .inject import ARITHMETIC, KINDS, Injection, inject
 from .narrative import build
 from .values import (
     as_json,
@@ -63,6 +63,17 @@ MIX: dict[str, float] = {"changed_cell": 0.15, "swapped_cells": 0.12, "wrong_tot
                          "narrative": 0.13}
 PERTURB_P = 0.8
 MANIFEST = "MANIFEST"  # no .json suffix: the folder's *.json are the labels
+
+
+def mix_of(kinds: Sequence[str] | None) -> dict[str, float]:
+    """The injection mix: the default one, or every case gets one of `kinds` (e.g. only
+    narrative errors, for an eval of the LLM's claims)."""
+    if not kinds:
+        return MIX
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown error kinds {sorted(unknown)}; choose from {', '.join(KINDS)}")
+    return {k: 1 / len(kinds) for k in kinds}
 
 
 def _kind(rng: random.Random, mix: dict[str, float]) -> str:

@@ -77,8 +77,8 @@ def to_claims(answer: ClaimsAnswer, text: str, start: int, end: int, fmt: str) -
         if str(item.number) not in item.quote:
             span = locate(f"{item.quote}{item.number}", text, start, end)
         span = span or locate(item.quote, text, start, end)
-        if span is not None and span in seen_spans:
-            continue  # the same words listed twice
+        if span is not None and any(s < span[1] and span[0] < e for s, e in seen_spans):
+            continue  # the same words listed twice (once perhaps with another number)
         if span is not None:
             seen_spans.add(span)
             # the quote is the report's own words at that place (the number included)
@@ -88,7 +88,7 @@ def to_claims(answer: ClaimsAnswer, text: str, start: int, end: int, fmt: str) -
             located.append((None, item))
         else:
             located.append((span, item))
-    located += _missed_totals(text, start, end, [sp for sp, _ in located if sp])
+    located += _missed_counts(text, start, end, [sp for sp, _ in located if sp])
     located.sort(key=lambda x: x[0][0] if x[0] else 1 << 30)
     claims: list[Claim] = []
     taken: set[int] = set()
@@ -125,18 +125,28 @@ class _Found:
         self.quote, self.number, self.by = quote, number, "rule"
 
 
-def _missed_totals(text: str, start: int, end: int, seen: list[tuple[int, int]]
+def _missed_counts(text: str, start: int, end: int, seen: list[tuple[int, int]]
                    ) -> list[tuple[tuple[int, int], _Found]]:
-    """Counts printed right before 其中 that the model did not list: a small model tends to
-    skip the total and list only the parts, and the total is what rule 6 checks."""
-    out = []
+    """Counts the model did not list, printed right before 其中 or in the list after it: a small
+    model tends to skip the total, or some parts, and rule 6 checks the total against its parts
+    (and a part that names a table row, 予以公开 N 件, against the cell)."""
+    out: list[tuple[tuple[int, int], _Found]] = []
+
+    def add(m: re.Match[str], lo: int) -> None:
+        if any(s <= m.start("n") < e for s, e in seen + [sp for sp, _ in out]):
+            return
+        clause = max(max(text.rfind(p, lo, m.start()) for p in "。,，、;；:：\n") + 1, lo)
+        out.append(((clause, m.end()), _Found(text[clause:m.end()].strip(),
+                                              int(m.group("n")))))
+
     for m in _TOTAL.finditer(text, start, end):
-        if not _PARTS_FOLLOW.match(text, m.end()):
+        follow = _PARTS_FOLLOW.match(text, m.end())
+        if not follow:
             continue
-        if any(s <= m.start("n") < e for s, e in seen):
-            continue
-        clause = max(text.rfind(p, start, m.start()) for p in "。,，;；\n") + 1
-        out.append(((clause, m.end()), _Found(text[clause:m.end()].strip(), int(m.group("n")))))
+        add(m, start)
+        ends = _END.search(text, follow.end(), end)
+        for part in _TOTAL.finditer(text, follow.end(), ends.start() if ends else end):
+            add(part, follow.end())
     return out
 
 
