@@ -23,19 +23,22 @@ from pydantic import BaseModel, Field
 
 from .. import template as tpl
 from ..extraction import CURRENT_REPORT, Extraction
-from ..reader import assign_rows, read, read_review
-from ..reader.layout import Span, find_anchors, find_sections, section_region
+from ..reader import NAME as READER
+from ..reader import Segment, assign_rows, find_segments, read, read_review
+from ..reader.layout import Span, find_sections, header_masks, section_region
 from ..reader.meta import detect_format, find_published, find_title
+from ..reader.tokens import tokenize
 from ..results import Claim, Evidence, Flag
 from ..rules import verify
-from .answers import ClaimsAnswer, HeaderAnswer, ReviewAnswer, row_strings, rows_answer
+from .answers import ClaimsAnswer, HeaderAnswer, ReviewAnswer, RowsAnswer
 from .claims import candidate_sentences, to_claims
 from .client import LLMClient, LLMError
 from .locate import locate, locate_numbers, numbers_in
-from .prompts import load, row_list
+from .prompts import load
 
 A = TypeVar("A", bound=BaseModel)
 LLM = "llm"
+MAX_REPAIRS = 2
 MAX_SECTION_CHARS = 6000  # a table section is ~1,500 characters; beyond this it is not one
 
 
@@ -62,29 +65,51 @@ class _Base:
     # --- sections ----------------------------------------------------------------------
 
     def read_table(self, text: str, region: Span, table: tpl.Table, ex: Extraction) -> set[str]:
-        """Ask the model for a table's rows; set their fields. Returns the rows it gave."""
-        ans = self._ask(ex, "table", rows_answer(table.id), title=table.title,
-                        rows=row_list(table), text=text[region.start:region.end])
-        strings = row_strings(ans, table)
-        anchors = {a.id: a for a in find_anchors(text, region, table)}
-        segs, unlocated = {}, {}
-        for row in table.rows:
-            copied = strings[row.id]
-            if not numbers_in(copied):
+        """Ask the model for a table's rows; set their fields. Returns the rows it read: those
+        whose numbers it copied, and those it was not shown (all zeros, checked in the text)."""
+        shown = nonzero_lines(text, region)
+        ans = self._ask(ex, "table", RowsAnswer, title=table.title,
+                        text=shown) if shown else RowsAnswer()
+        labelled, _ = find_segments(text, region, table)
+        segs: dict[str, Segment] = {}
+        copied_n: dict[str, int] = {}  # numbers copied per row so far
+        cursor, last = region.start, None
+        for copied in ans.rows:
+            nums = numbers_in(copied)
+            if not nums:
                 continue
-            a = anchors.get(row.id)
-            span = locate_numbers(copied, text, region.start, region.end,
-                                  near=a.end if a else None)
-            if span:
-                segs[row.id] = (a.start if a and a.start < span[0] else span[0], *span)
-            else:
-                unlocated[row.id] = copied
+            # rows come top to bottom: look after the previous one first
+            span = (locate_numbers(copied, text, cursor, region.end)
+                    or locate_numbers(copied, text, region.start, region.end))
+            row_id = span and _row_at(labelled, span[0])
+            if row_id and row_id == last and copied_n[row_id] + len(nums) <= _width(table, row_id):
+                # the rest of the row the model is copying (some copy a row cell by cell)
+                segs[row_id] = (segs[row_id][0], segs[row_id][1], span[1])
+                copied_n[row_id] += len(nums)
+                cursor = span[1]
+                continue
+            if row_id in segs:  # a second row under one label: one whose label was not found
+                row_id = _unlabelled_after(table, row_id, labelled, segs)
+            if not span or not row_id:
+                ex.flags.append(Flag(
+                    rule="grounding", severity="warning", kind="extraction", fields=[],
+                    message=f"{table.title}: the model copied {copied!r}, which is not the "
+                            f"numbers of a row of the text; not used"))
+                continue
+            segs[row_id] = (labelled[row_id][0] if row_id in labelled else span[0], *span)
+            copied_n[row_id], cursor, last = len(nums), span[1], row_id
+        # rows not shown to the model: read by the template reader where their text prints no
+        # number other than 0 (else the model missed them: null, flagged)
+        zeros = {k: seg for k, seg in labelled.items()
+                 if k not in segs and _all_zero(text, seg, region, table)}
         assign_rows(text, table, segs, ex, LLM)
-        for row_id, copied in unlocated.items():
-            _assign_ungrounded(copied, table, row_id, ex)
-        return set(segs) | set(unlocated)
+        assign_rows(text, table, zeros, ex, READER)
+        return set(segs) | set(zeros)
 
     def read_review(self, text: str, region: Span, ex: Extraction) -> None:
+        if not nonzero_lines(text, region):  # all zeros or empty: nothing for the model to copy
+            read_review(text, region, ex, READER)
+            return
         ans = self._ask(ex, "review", ReviewAnswer, text=text[region.start:region.end])
         if not numbers_in(ans.numbers):
             return
@@ -100,7 +125,7 @@ class _Base:
 
     def read_header(self, text: str, sections: dict[str, Span], ex: Extraction) -> None:
         end = sections["overview"].start if "overview" in sections else 0
-        head = text[: max(end, min(len(text), 400))][:1200]
+        head = text[: max(end, min(len(text), 400))][:400]  # the title is at the top
         ans = self._ask(ex, "header", HeaderAnswer, text=head)
         span = locate(ans.agency, text, 0, len(head)) if ans.agency.strip() else None
         ex.set("meta.agency", ans.agency.strip() or None, _ev(text, span), LLM)
@@ -126,6 +151,54 @@ class _Base:
         ex.claims = to_claims(ans, text, region.start, region.end, ex.template or "2021")
 
 
+_NONZERO = re.compile(r"[1-9]")
+_NUMBERING = re.compile(r"(?<![\d.])\d+\s*[.．、](?!\d)")  # a row label's "1." is no cell
+
+
+def nonzero_lines(text: str, region: Span) -> str:
+    """The lines of a table the model needs: those printing a number other than 0, each with up
+    to two label lines above it (PDF text wraps labels). On a CPU a small
+    model reads ~50 tokens a second and writes ~5: rows of zeros are most of a table, and they
+    are checked against the text instead (`_all_zero`)."""
+    lines = text[region.start:region.end].split("\n")
+    keep: set[int] = set()
+    for i, line in enumerate(lines):
+        if _NONZERO.search(_NUMBERING.sub("", line)):
+            keep.add(i)
+            for j in (i - 1, i - 2):  # its label's lines above, if it wraps
+                if j < 0 or re.search(r"\d", lines[j]) or not lines[j].strip():
+                    break
+                keep.add(j)
+    return "\n".join(lines[i] for i in sorted(keep))
+
+
+def _row_at(labelled: dict[str, Segment], at: int) -> str | None:
+    """The row whose label stands before `at` (its segment runs to the next row's label)."""
+    return next((k for k, (start, _, end) in labelled.items() if start <= at < end), None)
+
+
+def _width(table: tpl.Table, row_id: str) -> int:
+    return len(table.row_columns(table.row(row_id))) or 1
+
+
+def _unlabelled_after(table: tpl.Table, row_id: str, labelled: dict[str, Segment],
+                      taken: dict[str, Segment]) -> str | None:
+    """The next row in template order whose label the text does not show, if it is next."""
+    ids = [r.id for r in table.rows]
+    for nxt in ids[ids.index(row_id) + 1:]:
+        if nxt in labelled:
+            return None
+        if nxt not in taken:
+            return nxt
+    return None
+
+
+def _all_zero(text: str, seg: tuple[int, int, int], region: Span, table: tpl.Table) -> bool:
+    """The row's own text (its label to the next row's) prints no number other than 0."""
+    tokens = tokenize(text, seg[1], seg[2], header_masks(text, region, table))
+    return all(not t.value for t in tokens)
+
+
 def _cross_check_header(text: str, ex: Extraction) -> None:
     """The model's header against the reader's title and date finders: a disagreement, or a
     value the model did not see, is worth a reviewer's look (a small model alone is not trusted).
@@ -147,15 +220,6 @@ def _ev(text: str, span: tuple[int, int] | None) -> Evidence | None:
     if span is None:
         return None
     return Evidence(start=span[0], end=span[1], text=text[span[0]:span[1]], cell="text")
-
-
-def _assign_ungrounded(copied: str, table: tpl.Table, row_id: str, ex: Extraction) -> None:
-    """Values the model gave that are nowhere in the text: kept without evidence, so that
-    grounding flags them (a suspected hallucination) instead of silently trusting them."""
-    tmp = Extraction()
-    assign_rows(copied, table, {row_id: (0, 0, len(copied))}, tmp, LLM)
-    for fid in table.row_field_ids(table.row(row_id)):
-        ex.set(fid, tmp.fields.get(fid), None, LLM)
 
 
 def _region(text: str, sections: dict[str, Span], table: tpl.Table) -> Span:
@@ -194,10 +258,10 @@ class LLMExtractor(_Base):
         return ex
 
     def _repair(self, text: str, ex: Extraction) -> None:
-        """Re-ask once each row that breaks its own identity (rule 1 or 4)."""
-        for flag in verify(ex, text):
-            if flag.rule != "R1" or not flag.fields:
-                continue
+        """Re-ask once each row that breaks its own identity (rule 1), the first MAX_REPAIRS
+        of them: each costs ~8 s on a CPU, and the rules flag the rest all the same."""
+        broken = [f for f in verify(ex, text) if f.rule == "R1" and f.fields]
+        for flag in broken[:MAX_REPAIRS]:
             row_id = tpl.spec(flag.fields[0]).row or ""
             span = ex.rows.get(f"applications.{row_id}")
             if not span:

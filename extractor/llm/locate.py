@@ -44,7 +44,8 @@ def locate_numbers(copied: str, text: str, start: int = 0, end: int | None = Non
     if not nums:
         return None
     sep = r"[\s|]*"
-    body = sep.join(rf"(?<![\d.]){re.escape(n)}(?![\d.]\d|\d)" for n in nums)
+    # each number whole, and not a row label's numbering (the 1 of `1.属于国家秘密`)
+    body = sep.join(rf"(?<![\d.]){re.escape(n)}(?![\d.]\d|\d|\s*[.．、](?!\d))" for n in nums)
     end = len(text) if end is None else end
     spans = [m.span() for m in re.finditer(body, text[start:end])]
     if not spans:

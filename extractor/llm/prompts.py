@@ -1,4 +1,4 @@
-"""Prompt files (prompts/<name>.v<N>.md) rendered with labels from the template module."""
+"""Prompt files (prompts/<name>.v<N>.md), versioned by name and content hash."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .. import template as tpl
 from ..exceptions import ExtractorError
-from .answers import row_key
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 
@@ -44,12 +42,3 @@ def load(name: str) -> Prompt:
     digest = hashlib.sha256(raw.encode()).hexdigest()[:8]
     return Prompt(name, f"{files[-1].stem}#{digest}", sections.get("system", ""),
                   sections["user"])
-
-
-def row_list(table: tpl.Table) -> str:
-    """`key: full label` per row, in template order, from the one source of truth."""
-    lines = []
-    for row in table.rows:
-        cols = table.row_columns(row)
-        lines.append(f"- {row_key(row)}: {len(cols) or 1} number{'s' if len(cols) > 1 else ''}")
-    return "\n".join(lines)
