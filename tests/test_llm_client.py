@@ -31,6 +31,8 @@ def test_success_and_messages_untouched() -> None:
     assert done.answer.year == 2023 and done.prompt_tokens == 11 and done.completion_tokens == 7
     assert MESSAGES == before
     assert ep.requests[0]["tool_choice"]["function"]["name"] == "HeaderAnswer"
+    # the prompt file's cap: a small model can loop until its context is full
+    assert ep.requests[0]["max_tokens"] == PROMPT.max_tokens == 80
 
 
 def test_5xx_is_retried() -> None:

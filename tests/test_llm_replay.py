@@ -55,13 +55,18 @@ def test_narrative_mismatches_are_flagged_with_both_quotes(
 
 @pytest.mark.parametrize("case_id", ["seed_000", "seed_004"])
 def test_llm_mode_never_errs_silently(client: ReplayClient, case_id: str) -> None:
-    """The 1.5B model misses most rows of table 三 when it reads alone; every value it gets wrong
-    or leaves out must carry a flag, and nothing it gives is trusted without evidence."""
+    """Reading alone, the 1.5B model copies the rows that print numbers, with a few slips (a row
+    copied cell by cell, or one number of `6 | 6`, or the last row left out); every value it gets
+    wrong or leaves out must carry a flag, and nothing it gives is trusted without evidence."""
     case = CASES[case_id]
     r = extract_file(case.input, get_extractor("llm", client))
     flagged = {f for fl in r.flags for f in fl.fields}
     wrong = compare(case, r)
     assert wrong, "the recorded model reads some fields wrong: this test guards their flags"
+    assert len(wrong) <= 10, wrong  # of 226 fields (30 % right when it named rows by label)
     assert [m for m in wrong if m.field not in flagged] == []
+    by = set(r.extractors.values())
+    assert by == {"llm", "template"}  # rows of zeros, not shown to the model, are the reader's
+    assert r.extractors["applications.new.natural_person"] == "llm"
     for fid, ev in r.evidence.items():  # whatever has evidence is grounded in the text
         assert r.text[ev.start:ev.end] == ev.text, fid

@@ -111,7 +111,8 @@ class OpenAICompatibleClient:
                 answer, completion = self._client.chat.completions.create_with_completion(
                     model=self.model, messages=copy.deepcopy(messages),  # type: ignore[arg-type]
                     response_model=response_model, max_retries=VALIDATION_REASKS,
-                    temperature=0)
+                    temperature=0, **({"max_tokens": prompt.max_tokens} if prompt.max_tokens
+                                      else {}))
             except InstructorError as exc:
                 # instructor wraps transport errors in its own; unwrap them so that tenacity,
                 # not the validation re-ask, decides whether to try again
@@ -134,6 +135,9 @@ class OpenAICompatibleClient:
             raise LLMError(f"model {self.model} gave no valid {response_model.__name__} after "
                            f"{VALIDATION_REASKS + 1} tries ({str(exc)[:200]}); a larger model "
                            "may do better") from exc
+        except InstructorError as exc:  # e.g. an answer cut off at the prompt's max_tokens
+            raise LLMError(f"model {self.model} gave no usable {response_model.__name__} "
+                           f"({str(exc)[:200]})") from exc
 
 
 class CachedClient:

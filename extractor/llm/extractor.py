@@ -1,11 +1,14 @@
 """The LLM extractors, behind the same interface as the template reader.
 
 `LLMExtractor` (mode llm): the model reads every section — header, table 二, table 三, table 四,
-narrative claims — one compact prompt each. The model copies each row's numbers; the copied
-text is located in the report by characters, and the reader's placement and the rules assign the
-columns, so evidence and grounding work exactly as for the template reader. A hard violation in
-an LLM-read row is re-asked once with the row's own text; the same grounded answer is kept and
-left to the rules to call a source error. Nothing is ever made to add up.
+narrative claims — one compact prompt each. Of a table it is shown the lines that print a number
+other than 0 and copies each row's numbers, top to bottom; each copy is located in the report by
+characters and belongs to the row whose label stands before it, and the reader's placement and
+the rules assign the columns, so evidence and grounding work exactly as for the template reader.
+Rows it was not shown are read by the template reader where their text prints only zeros (the
+result says so, row by row). A hard violation in an LLM-read row is re-asked once with the row's
+own text; the same grounded answer is kept and left to the rules to call a source error. Nothing
+is ever made to add up.
 
 `HybridExtractor` (mode hybrid, the default with a model): the template reader first; the model
 only for rows the reader could not find, and for the narrative claims, which also settle a table
@@ -14,6 +17,7 @@ the reader found ambiguous.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -39,6 +43,7 @@ from .prompts import load
 A = TypeVar("A", bound=BaseModel)
 LLM = "llm"
 MAX_REPAIRS = 2
+HEAD_CHARS = 160  # the title, with agency and year, opens the report
 MAX_SECTION_CHARS = 6000  # a table section is ~1,500 characters; beyond this it is not one
 
 
@@ -125,7 +130,7 @@ class _Base:
 
     def read_header(self, text: str, sections: dict[str, Span], ex: Extraction) -> None:
         end = sections["overview"].start if "overview" in sections else 0
-        head = text[: max(end, min(len(text), 400))][:400]  # the title is at the top
+        head = text[:min(end, HEAD_CHARS) if end > 20 else HEAD_CHARS]  # the title is on top
         ans = self._ask(ex, "header", HeaderAnswer, text=head)
         span = locate(ans.agency, text, 0, len(head)) if ans.agency.strip() else None
         ex.set("meta.agency", ans.agency.strip() or None, _ev(text, span), LLM)
@@ -244,12 +249,15 @@ class LLMExtractor(_Base):
         ex.set("meta.template", fmt, None, LLM)
         for table in tpl.tables_for(fmt):
             region = _region(text, sections, table)
-            if table is tpl.REVIEW:
-                self.read_review(text, region, ex)
-            else:
-                self.read_table(text, region, table, ex)
-        self._repair(text, ex)
-        self.read_claims(text, sections, ex)
+            with _section(ex, table.title):
+                if table is tpl.REVIEW:
+                    self.read_review(text, region, ex)
+                else:
+                    self.read_table(text, region, table, ex)
+        with _section(ex, "the repair of broken rows"):
+            self._repair(text, ex)
+        with _section(ex, "the narrative claims"):
+            self.read_claims(text, sections, ex)
         ex.is_report = bool(ex.fields.get("meta.year")) or any(
             ev.cell == "number" for fid, ev in ex.evidence.items() if not fid.startswith("meta."))
         ex.not_report_why = "the model found no title with a year and no table numbers"
@@ -276,6 +284,17 @@ class LLMExtractor(_Base):
             again = locate_numbers(ans.numbers, text, window.start, window.end)
             if again:  # the re-read replaces the first read; the rules judge it afresh
                 assign_rows(text, table, {row_id: (span[0], *again)}, ex, LLM)
+
+
+@contextlib.contextmanager
+def _section(ex: Extraction, what: str) -> Iterator[None]:
+    """One section the model could not answer (the endpoint failed, or the answer was unusable)
+    leaves its fields null and says so; the other sections still count."""
+    try:
+        yield
+    except LLMError as exc:
+        ex.flags.append(Flag(rule="llm", severity="error", kind="extraction", fields=[],
+                             message=f"{what}: {exc}"))
 
 
 def _flag_absent(ex: Extraction) -> None:

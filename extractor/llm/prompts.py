@@ -20,6 +20,7 @@ class Prompt:
     version: str  # "table.v1#3fa2b1c0": file name + content hash
     system: str
     user: str
+    max_tokens: int | None = None  # a cap on the answer: a small model can loop until the context
 
     def messages(self, **values: str) -> list[dict[str, str]]:
         try:
@@ -37,8 +38,9 @@ def load(name: str) -> Prompt:
     if not files:
         raise ExtractorError(f"no prompt {name!r} in {PROMPTS}; is the checkout complete?")
     raw = files[-1].read_text(encoding="utf-8")
-    parts = re.split(r"(?m)^## (system|user)\s*$", raw)
+    parts = re.split(r"(?m)^## (system|user|max_tokens)\s*$", raw)
     sections = dict(zip(parts[1::2], (p.strip() for p in parts[2::2]), strict=True))
     digest = hashlib.sha256(raw.encode()).hexdigest()[:8]
+    cap = sections.get("max_tokens")
     return Prompt(name, f"{files[-1].stem}#{digest}", sections.get("system", ""),
-                  sections["user"])
+                  sections["user"], int(cap) if cap else None)
