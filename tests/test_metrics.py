@@ -168,6 +168,9 @@ def test_tokens_are_read_where_present_and_absence_is_tolerated() -> None:
     assert mx.tokens_of(_result("", {}, timings={"read": 1.0})) is None
     assert mx.tokens_of(_result("", {}, timings={"tokens": 1200})) == 1200
     assert mx.tokens_of(_result("", {}, timings={"tokens_in": 1000, "tokens_out": 200})) == 1200
+    r = _result("", {})
+    r.usage = {"calls": 1, "prompt_tokens": 555, "completion_tokens": 113}  # what LLM modes record
+    assert mx.tokens_of(r) == 668
 
 
 def test_scored_fields_are_the_form_plus_whatever_the_result_filled() -> None:

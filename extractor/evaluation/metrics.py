@@ -200,8 +200,12 @@ def claims_problem(flag: Flag) -> bool:
 
 
 def tokens_of(result: ReportResult) -> float | None:
-    """Tokens spent on a report, where the extractor records them (LLM modes): a `tokens`
-    attribute or timings key, else the sum of timings keys that name tokens."""
+    """Tokens spent on a report, where the extractor records them (LLM modes): the model's
+    prompt and completion tokens in `usage`, a `tokens` attribute or timings key, else the sum
+    of timings keys that name tokens."""
+    u = result.usage
+    if "prompt_tokens" in u or "completion_tokens" in u:
+        return float(u.get("prompt_tokens", 0) + u.get("completion_tokens", 0))
     direct = getattr(result, "tokens", None)
     if isinstance(direct, int | float):
         return float(direct)
