@@ -77,24 +77,16 @@ def decode_bytes(data: bytes, path: str, declared: str | None = None) -> tuple[s
             raise _binary(path)
         return _checked(guessed[0], path), guessed[1]
 
-    try:
-        return _checked(data.decode("utf-8"), path), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    if (lossy := _nearly(data, "utf-8")) is not None:
-        return _checked(lossy, path), "utf-8"
+    if (read := _as(data, "utf-8", path)) is not None:
+        return read
     if (codec := _declared_codec(declared)) is not None:
         try:
             return _checked(data.decode(codec), path), codec
         except UnicodeDecodeError:
             pass
 
-    try:
-        return _checked(data.decode("gb18030"), path), "gb18030"
-    except UnicodeDecodeError:
-        pass
-    if (lossy := _nearly(data, "gb18030")) is not None:
-        return _checked(lossy, path), "gb18030"
+    if (read := _as(data, "gb18030", path)) is not None:
+        return read
     best = charset_normalizer.from_bytes(data).best()
     if best is not None and (codec := canonical_codec(best.encoding)) is not None:
         try:
@@ -114,6 +106,17 @@ def decode_bytes(data: bytes, path: str, declared: str | None = None) -> tuple[s
 def _declared_codec(declared: str | None) -> str | None:
     codec = canonical_codec(declared) if declared else None
     return None if codec in _UNTRUSTED_DECLARED or codec == "utf-8" else codec
+
+
+def _as(data: bytes, codec: str, path: str) -> tuple[str, str] | None:
+    """The text in `codec`: decoded cleanly, or nearly so (`_nearly`); None when it is not."""
+    try:
+        return _checked(data.decode(codec), path), codec
+    except UnicodeDecodeError:
+        pass
+    if (lossy := _nearly(data, codec)) is not None:
+        return _checked(lossy, path), codec
+    return None
 
 
 def _nearly(data: bytes, codec: str) -> str | None:
