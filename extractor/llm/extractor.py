@@ -2,9 +2,10 @@
 
 `LLMExtractor` (mode llm): the model reads every section — header, table 二, table 三, table 四,
 narrative claims — one compact prompt each. Of a table it is shown the lines that print a number
-other than 0 and copies each row's numbers, top to bottom; each copy is located in the report by
-characters and belongs to the row whose label stands before it, and the reader's placement and
-the rules assign the columns, so evidence and grounding work exactly as for the template reader.
+other than 0 (at most ROWS_PER_CALL a question) and copies each row's numbers, top to bottom;
+each copy is located in the report by characters and belongs to the row whose label stands before
+it, and the reader's placement and the rules assign the columns, so evidence and grounding work
+exactly as for the template reader. Rows none of whose numbers were copied are asked once more.
 Rows it was not shown are read by the template reader where their text prints only zeros (the
 result says so, row by row). A hard violation in an LLM-read row is re-asked once with the row's
 own text; the same grounded answer is kept and left to the rules to call a source error. Nothing
@@ -43,6 +44,7 @@ from .prompts import load
 A = TypeVar("A", bound=BaseModel)
 LLM = "llm"
 MAX_REPAIRS = 2
+ROWS_PER_CALL = 10  # ~22 answer tokens a row: inside the table prompt's max_tokens (300)
 HEAD_CHARS = 160  # the title, with agency and year, opens the report
 MAX_SECTION_CHARS = 6000  # a table section is ~1,500 characters; beyond this it is not one
 
@@ -71,45 +73,29 @@ class _Base:
 
     def read_table(self, text: str, region: Span, table: tpl.Table, ex: Extraction) -> set[str]:
         """Ask the model for a table's rows; set their fields. Returns the rows it read: those
-        whose numbers it copied, and those it was not shown (all zeros, checked in the text)."""
-        shown = nonzero_lines(text, region)
-        ans = self._ask(ex, "table", RowsAnswer, title=table.title,
-                        text=shown) if shown else RowsAnswer()
+        whose numbers it copied, and those it was not shown (all zeros, checked in the text).
+
+        At most ROWS_PER_CALL rows a question (a longer answer loops and is cut off); the rows
+        whose numbers no copy was found in are asked once more, alone (the model tends to stop
+        a row or two early, and to skip a row that repeats the one before it)."""
         labelled, _ = find_segments(text, region, table)
-        segs: dict[str, Segment] = {}
-        copied_n: dict[str, int] = {}  # numbers copied per row so far
-        cursor, last = region.start, None
-        for copied in ans.rows:
-            nums = numbers_in(copied)
-            if not nums:
-                continue
-            # rows come top to bottom: look after the previous one first
-            span = (locate_numbers(copied, text, cursor, region.end)
-                    or locate_numbers(copied, text, region.start, region.end))
-            row_id = span and _row_at(labelled, span[0])
-            if row_id and row_id == last and copied_n[row_id] + len(nums) <= _width(table, row_id):
-                # the rest of the row the model is copying (some copy a row cell by cell)
-                segs[row_id] = (segs[row_id][0], segs[row_id][1], span[1])
-                copied_n[row_id] += len(nums)
-                cursor = span[1]
-                continue
-            if row_id in segs:  # a second row under one label: one whose label was not found
-                row_id = _unlabelled_after(table, row_id, labelled, segs)
-            if not span or not row_id:
-                ex.flags.append(Flag(
-                    rule="grounding", severity="warning", kind="extraction", fields=[],
-                    message=f"{table.title}: the model copied {copied!r}, which is not the "
-                            f"numbers of a row of the text; not used"))
-                continue
-            segs[row_id] = (labelled[row_id][0] if row_id in labelled else span[0], *span)
-            copied_n[row_id], cursor, last = len(nums), span[1], row_id
+        placed = _Placed(table, labelled)
+        pending = shown_rows(text, region)
+        for _ in range(2):
+            for chunk in _chunks(pending, ROWS_PER_CALL):
+                ans = self._ask(ex, "table", RowsAnswer, title=table.title,
+                                text="\n".join(text[r.start:r.end] for r in chunk))
+                placed.add(ans.rows, text, Span(chunk[0].start, region.end), region, ex)
+            pending = [r for r in pending if not placed.covers(r)]
+            if not pending:
+                break
         # rows not shown to the model: read by the template reader where their text prints no
         # number other than 0 (else the model missed them: null, flagged)
         zeros = {k: seg for k, seg in labelled.items()
-                 if k not in segs and _all_zero(text, seg, region, table)}
-        assign_rows(text, table, segs, ex, LLM)
+                 if k not in placed.segs and _all_zero(text, seg, region, table)}
+        assign_rows(text, table, placed.segs, ex, LLM)
         assign_rows(text, table, zeros, ex, READER)
-        return set(segs) | set(zeros)
+        return set(placed.segs) | set(zeros)
 
     def read_review(self, text: str, region: Span, ex: Extraction) -> None:
         if not nonzero_lines(text, region):  # all zeros or empty: nothing for the model to copy
@@ -160,21 +146,81 @@ _NONZERO = re.compile(r"[1-9]")
 _NUMBERING = re.compile(r"(?<![\d.])\d+\s*[.．、](?!\d)")  # a row label's "1." is no cell
 
 
-def nonzero_lines(text: str, region: Span) -> str:
+def shown_rows(text: str, region: Span) -> list[Span]:
     """The lines of a table the model needs: those printing a number other than 0, each with up
-    to two label lines above it (PDF text wraps labels). On a CPU a small
-    model reads ~50 tokens a second and writes ~5: rows of zeros are most of a table, and they
+    to two label lines above it (PDF text wraps labels); one span per such line. On a CPU a small
+    model reads ~40 tokens a second and writes ~9: rows of zeros are most of a table, and they
     are checked against the text instead (`_all_zero`)."""
+    rows: list[Span] = []
     lines = text[region.start:region.end].split("\n")
-    keep: set[int] = set()
+    starts = [region.start]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
     for i, line in enumerate(lines):
         if _NONZERO.search(_NUMBERING.sub("", line)):
-            keep.add(i)
+            first = i
             for j in (i - 1, i - 2):  # its label's lines above, if it wraps
                 if j < 0 or re.search(r"\d", lines[j]) or not lines[j].strip():
                     break
-                keep.add(j)
-    return "\n".join(lines[i] for i in sorted(keep))
+                first = j
+            rows.append(Span(starts[first], starts[i] + len(line)))
+    return rows
+
+
+def nonzero_lines(text: str, region: Span) -> str:
+    return "\n".join(text[r.start:r.end] for r in shown_rows(text, region))
+
+
+def _chunks(rows: list[Span], most: int) -> Iterator[list[Span]]:
+    """As few questions as `most` rows each allow, of even size (22 rows: 8, 8, 6)."""
+    size = -(-len(rows) // -(-len(rows) // most)) if rows else 1
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
+
+
+class _Placed:
+    """Where the model's copies of a table's rows were found, and which row each belongs to."""
+
+    def __init__(self, table: tpl.Table, labelled: dict[str, Segment]) -> None:
+        self.table, self.labelled = table, labelled
+        self.segs: dict[str, Segment] = {}
+        self.copied_n: dict[str, int] = {}  # numbers copied per row so far
+        self.spans: list[tuple[int, int]] = []
+
+    def covers(self, row: Span) -> bool:
+        return any(s < row.end and e > row.start for s, e in self.spans)
+
+    def add(self, copies: list[str], text: str, after: Span, region: Span,
+            ex: Extraction) -> None:
+        """Copies come top to bottom: each is looked for after the previous one first."""
+        table, labelled, segs = self.table, self.labelled, self.segs
+        cursor, last = after.start, None
+        for copied in copies:
+            nums = numbers_in(copied)
+            if not nums:
+                continue
+            span = (locate_numbers(copied, text, cursor, after.end)
+                    or locate_numbers(copied, text, region.start, region.end))
+            row_id = span and _row_at(labelled, span[0])
+            if span and row_id and row_id == last and (
+                    self.copied_n[row_id] + len(nums) <= _width(table, row_id)):
+                # the rest of the row the model is copying (some copy a row cell by cell)
+                segs[row_id] = (segs[row_id][0], segs[row_id][1], span[1])
+                self.copied_n[row_id] += len(nums)
+                self.spans.append(span)
+                cursor = span[1]
+                continue
+            if row_id in segs:  # a second row under one label: one whose label was not found
+                row_id = _unlabelled_after(table, row_id, labelled, segs)
+            if not span or not row_id:
+                ex.flags.append(Flag(
+                    rule="grounding", severity="warning", kind="extraction", fields=[],
+                    message=f"{table.title}: the model copied {copied!r}, which is not the "
+                            f"numbers of a row of the text; not used"))
+                continue
+            segs[row_id] = (labelled[row_id][0] if row_id in labelled else span[0], *span)
+            self.copied_n[row_id], cursor, last = len(nums), span[1], row_id
+            self.spans.append(span)
 
 
 def _row_at(labelled: dict[str, Segment], at: int) -> str | None:
