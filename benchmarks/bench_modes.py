@@ -5,7 +5,7 @@ and model tokens per report.
         [--replay tests/recordings/replies.jsonl]
 
 Without --replay the LLM modes use the configured endpoint or the bundled model (slow: on the
-2-core dev machine a hybrid report takes ~30-50 s, an llm one minutes). With --replay the
+2-core dev machine a hybrid report takes ~10-25 s, an llm one ~1 minute). With --replay the
 accuracy is that of the recorded real-model replies and the seconds exclude the model.
 """
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
 import re
 from collections.abc import Iterator
 from typing import TypeVar
@@ -173,7 +174,9 @@ def nonzero_lines(text: str, region: Span) -> str:
 
 def _chunks(rows: list[Span], most: int) -> Iterator[list[Span]]:
     """As few questions as `most` rows each allow, of even size (22 rows: 8, 8, 6)."""
-    size = -(-len(rows) // -(-len(rows) // most)) if rows else 1
+    if not rows:
+        return
+    size = math.ceil(len(rows) / math.ceil(len(rows) / most))
     for i in range(0, len(rows), size):
         yield rows[i:i + size]
 
