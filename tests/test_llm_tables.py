@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from extractor import template as tpl
 from extractor.extraction import Extraction
 from extractor.llm.client import Completion
-from extractor.llm.extractor import LLMExtractor, _chunks, nonzero_lines
+from extractor.llm.extractor import LLMExtractor, _chunks, shown_rows, shown_text
 from extractor.llm.locate import locate_numbers
 from extractor.llm.prompts import Prompt
 from extractor.reader.layout import Span, find_sections, section_region
@@ -22,12 +22,13 @@ def test_only_lines_with_a_number_other_than_zero_are_shown_with_their_label() -
     text = report(rows, "tab")
     region = section_region(text, find_sections(text), tpl.APPLICATIONS.section)
     assert region is not None
-    shown = nonzero_lines(text, region)
+    shown = shown_text(text, shown_rows(text, region))
     assert "本年新收" in shown and "予以公开" in shown
     # the 1. of 1.属于国家秘密 is numbering, not a cell: its row of zeros is left out
     assert "国家秘密" not in shown and "上年结转" not in shown
     wrapped = "(二)部分公开(区分处理的，只计这一情形，\n不计其他情形)\n9 0 0 0 0 0 9\n"
-    assert nonzero_lines(wrapped, Span(0, len(wrapped))).startswith("(二)部分公开")
+    rows = shown_rows(wrapped, Span(0, len(wrapped)))
+    assert shown_text(wrapped, rows).startswith("(二)部分公开")
 
 
 def test_a_copied_number_is_never_a_row_labels_numbering() -> None:

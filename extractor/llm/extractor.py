@@ -85,8 +85,8 @@ class _Base:
         for _ in range(2):
             for chunk in _chunks(pending, ROWS_PER_CALL):
                 ans = self._ask(ex, "table", RowsAnswer, title=table.title,
-                                text="\n".join(text[r.start:r.end] for r in chunk))
-                placed.add(ans.rows, text, Span(chunk[0].start, region.end), region, ex)
+                                text=shown_text(text, chunk))
+                placed.add(ans.rows, text, chunk[0].start, region, ex)
             pending = [r for r in pending if not placed.covers(r)]
             if not pending:
                 break
@@ -99,7 +99,7 @@ class _Base:
         return set(placed.segs) | set(zeros)
 
     def read_review(self, text: str, region: Span, ex: Extraction) -> None:
-        if not nonzero_lines(text, region):  # all zeros or empty: nothing for the model to copy
+        if not shown_rows(text, region):  # all zeros or empty: nothing for the model to copy
             read_review(text, region, ex, READER)
             return
         ans = self._ask(ex, "review", ReviewAnswer, text=text[region.start:region.end])
@@ -168,8 +168,8 @@ def shown_rows(text: str, region: Span) -> list[Span]:
     return rows
 
 
-def nonzero_lines(text: str, region: Span) -> str:
-    return "\n".join(text[r.start:r.end] for r in shown_rows(text, region))
+def shown_text(text: str, rows: list[Span]) -> str:
+    return "\n".join(text[r.start:r.end] for r in rows)
 
 
 def _chunks(rows: list[Span], most: int) -> Iterator[list[Span]]:
@@ -193,16 +193,17 @@ class _Placed:
     def covers(self, row: Span) -> bool:
         return any(s < row.end and e > row.start for s, e in self.spans)
 
-    def add(self, copies: list[str], text: str, after: Span, region: Span,
+    def add(self, copies: list[str], text: str, start: int, region: Span,
             ex: Extraction) -> None:
-        """Copies come top to bottom: each is looked for after the previous one first."""
+        """Copies of the rows shown from `start` on, top to bottom: each is looked for after the
+        previous one first, then anywhere in the table."""
         table, labelled, segs = self.table, self.labelled, self.segs
-        cursor, last = after.start, None
+        cursor, last = start, None
         for copied in copies:
             nums = numbers_in(copied)
             if not nums:
                 continue
-            span = (locate_numbers(copied, text, cursor, after.end)
+            span = (locate_numbers(copied, text, cursor, region.end)
                     or locate_numbers(copied, text, region.start, region.end))
             row_id = span and _row_at(labelled, span[0])
             if span and row_id and row_id == last and (
